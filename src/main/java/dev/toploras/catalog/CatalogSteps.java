@@ -1,0 +1,162 @@
+package dev.toploras.catalog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.covers.CoverDownloader;
+import dev.toploras.covers.CoverOutcome;
+import dev.toploras.covers.CoverProgress;
+import dev.toploras.modelscope.ListingClient;
+import dev.toploras.modelscope.ListingPage;
+import dev.toploras.modelscope.LoraNormalizer;
+import dev.toploras.runtime.Home;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The work behind each step of routes/catalog.camel.yaml and covers.camel.yaml. The routes say the order; these
+ * methods take plain values and the run, so each is testable without Camel.
+ */
+public final class CatalogSteps {
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogSteps.class);
+    private final Home home;
+    private final CatalogSettings settings;
+    private final ListingClient listing;
+    private final LoraNormalizer normalizer;
+    private final CoverDownloader covers;
+    private final CatalogCache cache;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public CatalogSteps(Home home, CatalogSettings settings, ListingClient listing, LoraNormalizer normalizer,
+                        CoverDownloader covers, CatalogCache cache, ObjectMapper json, Clock clock) {
+        this.home = home;
+        this.settings = settings;
+        this.listing = listing;
+        this.normalizer = normalizer;
+        this.covers = covers;
+        this.cache = cache;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public CatalogSettings settings() {
+        return settings;
+    }
+
+    /** Opens a run; when the cache is fresh (and no refresh is forced) the run is served from it. */
+    public CatalogRun begin(CatalogRequest req) {
+        String task = req.task() == null ? settings.tasks().get(0) : req.task().trim();
+        String safe = SafeName.task(task);
+        int limit = req.limit() == null ? settings.limit() : req.limit();
+        if (limit < 1) {
+            throw new CatalogException("--limit must be at least 1, got " + limit);
+        }
+        CatalogSort sort = req.sort() == null ? settings.sort() : req.sort();
+        boolean perTask = req.perTaskCache() == null ? settings.perTaskCache() : req.perTaskCache();
+        Path cacheFile = req.cacheFile() != null ? req.cacheFile()
+                : home.cache().resolve(perTask ? "top_loras_" + safe + ".json" : "top_loras.json");
+        Path imagesDir = req.imagesDir() != null ? req.imagesDir()
+                : perTask ? home.cache().resolve("images").resolve(safe) : home.cache().resolve("images");
+        CatalogRun run = new CatalogRun(task, limit, sort, cacheFile.toAbsolutePath(), imagesDir.toAbsolutePath(),
+                settings.maxPages(), req.showProgress() ? CoverProgress.to(System.out) : CoverProgress.silent());
+        if (!req.forceRefresh()) {
+            cache.read(cacheFile)
+                    .filter(doc -> task.equals(doc.task()))
+                    .filter(doc -> CatalogCache.isFresh(doc, settings.ttl(), clock.instant(), sort, limit))
+                    .ifPresent(run::servedFrom);
+        }
+        return run;
+    }
+
+    public byte[] fetchPage(CatalogRun run) {
+        return listing.fetchPage(run.nextQuery());
+    }
+
+    /** Checks the page's envelope, counts it, and hands its records out one by one. */
+    public Iterator<JsonNode> records(byte[] body, CatalogRun run) {
+        ListingPage page = ListingPage.read(json, body, "ModelScope listing " + listing.endpoint());
+        run.pageRead(page.totalCount(), page.recordCount());
+        return page.records();
+    }
+
+    public boolean isLora(JsonNode record) {
+        return LoraNormalizer.isLora(record);
+    }
+
+    public LoraRecord normalize(JsonNode record, CatalogRun run) {
+        Optional<LoraRecord> r = normalizer.normalize(record);
+        if (r.isEmpty()) {
+            run.warn("skipped a listing record without Path/Name");
+        }
+        return r.orElse(null);
+    }
+
+    /** False for records that could not be read and for names the user excluded (catalog.exclude-names). */
+    public boolean kept(LoraRecord r) {
+        if (r == null) {
+            return false;
+        }
+        for (String needle : settings.excludeNames()) {
+            String n = needle.toLowerCase(Locale.ROOT);
+            if (contains(r.id(), n) || contains(r.titleEn(), n) || contains(r.titleCn(), n)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void collect(LoraRecord r, CatalogRun run) {
+        run.leaderboard().add(r);
+    }
+
+    public List<LoraRecord> top(CatalogRun run) {
+        List<LoraRecord> top = run.leaderboard().top(run.getSort(), run.getLimit());
+        run.top(top);
+        return top;
+    }
+
+    /** Runs on the covers pool; a cover that fails becomes a warning, never a failed run. */
+    public void cover(LoraRecord r, CatalogRun run) {
+        CoverOutcome out = covers.download(r.id(), r.coverUrl(), run.getImagesDir());
+        if (out.warning() != null) {
+            LOG.warn(out.warning());
+        }
+        run.coverDone(r.id(), out.file() == null ? null : home.relative(out.file()), out.warning(),
+                out.downloaded(), out.unchanged());
+    }
+
+    /** The cache document as JSON text; the route validates it against the schema before it is stored. */
+    public String render(CatalogRun run) throws JsonProcessingException {
+        List<LoraRecord> results = run.top().stream().map(r -> r.withCoverLocal(run.coverLocal(r.id()))).toList();
+        CacheDocument doc = new CacheDocument(clock.instant().truncatedTo(ChronoUnit.SECONDS), run.getTask(),
+                run.getSort().wire(), run.getLimit(), results);
+        run.written(doc);
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
+    }
+
+    public void store(String text, CatalogRun run) {
+        cache.write(run.getCacheFile(), text);
+        LOG.info("wrote {} ({} LoRAs)", home.relative(run.getCacheFile()), run.top().size());
+    }
+
+    public CatalogResult result(CatalogRun run) {
+        return run.result();
+    }
+
+    /** What the schedule refreshes: every configured task, respecting the TTL. */
+    public List<CatalogRequest> scheduledRequests() {
+        return settings.tasks().stream().map(CatalogRequest::of).toList();
+    }
+
+    private static boolean contains(String haystack, String lowerNeedle) {
+        return haystack != null && haystack.toLowerCase(Locale.ROOT).contains(lowerNeedle);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.toploras.cli;
+
+/** Exit codes of every command; the README lists them. */
+public final class ExitCode {
+    public static final int OK = 0;
+    /** Something unexpected; the message says what. */
+    public static final int INTERNAL = 1;
+    /** Bad flags or arguments (picocli's own code). */
+    public static final int USAGE = 2;
+    /** ModelScope could not be reached, timed out or answered 5xx, after the configured retries. */
+    public static final int UPSTREAM_UNAVAILABLE = 3;
+    /** ModelScope refused the request (4xx, rate limit, or an error envelope such as Success:false). */
+    public static final int UPSTREAM_REJECTED = 4;
+    /** What would have been written failed its JSON Schema; nothing was replaced. */
+    public static final int INVALID_OUTPUT = 5;
+    /** Configuration or a route file is wrong (bad value, YAML error); nothing ran. */
+    public static final int CONFIG = 6;
+
+    private ExitCode() {
+    }
+}

@@ -1,0 +1,110 @@
+package dev.toploras.cli;
+
+import dev.toploras.catalog.CatalogRequest;
+import dev.toploras.catalog.CatalogResult;
+import dev.toploras.catalog.CatalogSort;
+import dev.toploras.catalog.CatalogSteps;
+import dev.toploras.runtime.TopLorasRuntime;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "fetch", mixinStandardHelpOptions = true,
+        description = {"Builds the LoRA leaderboard for a task from ModelScope into cache/, with cover images.",
+            "Within catalog.ttl the cache is read and no request is made, unless --force-refresh."})
+public final class FetchCommand implements Callable<Integer> {
+    @ParentCommand
+    TopLorasCommand parent;
+
+    @Option(names = "--task", paramLabel = "TASK",
+            description = "ModelScope task, repeatable (default: catalog.tasks, e.g. text-to-image-synthesis).")
+    List<String> tasks;
+
+    @Option(names = "--limit", description = "How many LoRAs (default: catalog.limit, 20).")
+    Integer limit;
+
+    @Option(names = "--sort", paramLabel = "ORDER", description = "downloads | likes | updated | default.")
+    String sort;
+
+    @Option(names = "--force-refresh", description = "Ignore a fresh cache and ask ModelScope.")
+    boolean forceRefresh;
+
+    @Option(names = "--per-task-cache", negatable = true, fallbackValue = "true",
+            description = "One cache file and images folder per task (default: catalog.per-task-cache, on).")
+    Boolean perTaskCache;
+
+    @Option(names = "--cache-file", paramLabel = "FILE", description = "Write the leaderboard here instead.")
+    Path cacheFile;
+
+    @Option(names = "--images-dir", paramLabel = "DIR", description = "Store covers here instead.")
+    Path imagesDir;
+
+    @Option(names = "--base-url", paramLabel = "URL", description = "ModelScope site (modelscope.base-url).")
+    String baseUrl;
+
+    @Option(names = "--concurrency", description = "Parallel cover downloads (covers.concurrency).")
+    Integer concurrency;
+
+    @Option(names = "--ttl", paramLabel = "DURATION", description = "Cache freshness, e.g. 10m (catalog.ttl).")
+    String ttl;
+
+    @Override
+    public Integer call() {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (baseUrl != null) {
+            overrides.put("modelscope.base-url", baseUrl);
+        }
+        if (concurrency != null) {
+            overrides.put("covers.concurrency", concurrency.toString());
+        }
+        if (ttl != null) {
+            overrides.put("catalog.ttl", ttl);
+        }
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        if ((cacheFile != null || imagesDir != null) && tasks != null && tasks.size() > 1) {
+            err.println("top-loras: --cache-file and --images-dir take one --task; give them per run.");
+            return ExitCode.USAGE;
+        }
+        TopLorasRuntime runtime;
+        try {
+            runtime = TopLorasRuntime.start(parent.home(), overrides);
+        } catch (Exception e) {
+            Failures.Verdict v = Failures.startup(e);
+            err.println("top-loras: " + v.message());
+            return v.exitCode();
+        }
+        try (runtime) {
+            CatalogSteps steps = runtime.bean("catalogSteps", CatalogSteps.class);
+            List<String> wanted = tasks == null || tasks.isEmpty() ? steps.settings().tasks() : tasks;
+            int worst = ExitCode.OK;
+            for (String task : wanted) {
+                CatalogRequest req;
+                try {
+                    req = new CatalogRequest(task, limit, sort == null ? null : CatalogSort.parse(sort), forceRefresh,
+                            perTaskCache, cacheFile, imagesDir, System.console() != null);
+                } catch (RuntimeException e) {
+                    err.println("top-loras: " + e.getMessage());
+                    return ExitCode.USAGE;
+                }
+                try {
+                    CatalogResult result = runtime.template().requestBody("direct:catalog-refresh", req,
+                            CatalogResult.class);
+                    SummaryTable.print(out, result, runtime.home());
+                } catch (RuntimeException e) {
+                    Failures.Verdict v = Failures.judge(e);
+                    err.println("top-loras: fetch of '" + task + "' failed: " + v.message()
+                            + " — the previous cache, if any, is unchanged.");
+                    worst = Math.max(worst, v.exitCode());
+                }
+            }
+            return worst;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.toploras.cli;
+
+import dev.toploras.runtime.Home;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "top-loras",
+        mixinStandardHelpOptions = true,
+        versionProvider = TopLorasCommand.Version.class,
+        description = "Leaderboard of popular ModelScope LoRAs, and text-to-image jobs for them.",
+        subcommands = {FetchCommand.class, ServeCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done",
+            "1:unexpected error",
+            "2:bad flags or arguments",
+            "3:ModelScope unavailable or timing out after retries",
+            "4:ModelScope refused the request (4xx, rate limit, error reply)",
+            "5:output failed its JSON Schema; nothing replaced",
+            "6:configuration or route file error"})
+public final class TopLorasCommand implements Runnable {
+    @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:TOP_LORAS_HOME:-.}",
+            description = "Folder holding cache/, routes/ and inbox/ (env TOP_LORAS_HOME; default: current folder).")
+    Path home;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public Home home() {
+        return new Home(home);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new TopLorasCommand()).execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = TopLorasCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"top-loras " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.toploras.errors;
+
+/** The one error vocabulary of files, CLI and API; each code carries the HTTP status it answers with. */
+public enum ErrorCode {
+    INVALID_REQUEST(400),
+    UNAUTHORIZED(401),
+    NOT_FOUND(404),
+    CONFLICT(409),
+    PAYLOAD_TOO_LARGE(413),
+    UPSTREAM_RATE_LIMITED(429),
+    INTERNAL_ERROR(500),
+    UPSTREAM_UNAVAILABLE(502),
+    UPSTREAM_REJECTED(502),
+    TIMEOUT(504);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The spelling used on the wire and in files. */
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return wire();
+    }
+}

@@ -1,0 +1,201 @@
+package dev.toploras.modelscope;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.catalog.LoraRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns one listing record into a {@link LoraRecord}: the only place that knows ModelScope's record fields and
+ * their quirks (counts as strings, {@code BaseModel} null / [""] / with "@revision", trigger words as a JSON
+ * string inside MuseInfo, seconds at the top level but milliseconds inside MuseInfo). Raw blobs
+ * ({@code AigcAttributes}, {@code ReadMeContent}) are never read, so they can never reach the cache.
+ */
+public final class LoraNormalizer {
+    private final ObjectMapper json;
+    private final String siteUrl;
+
+    public LoraNormalizer(ObjectMapper json, String baseUrl) {
+        this.json = json;
+        this.siteUrl = ListingClient.stripSlash(baseUrl);
+    }
+
+    /** LoRA by either of the two places ModelScope records the type. */
+    public static boolean isLora(JsonNode r) {
+        return "lora".equalsIgnoreCase(text(r, "AigcType"))
+                || "lora".equalsIgnoreCase(text(r.path("MuseInfo").path("model"), "modelType"));
+    }
+
+    /** The record's id ({@code Path/Name}), or empty when the record carries none. */
+    public static Optional<String> idOf(JsonNode r) {
+        String path = text(r, "Path");
+        String name = text(r, "Name");
+        if (path != null && name != null) {
+            return Optional.of(path + "/" + name);
+        }
+        return Optional.ofNullable(text(r.path("MuseInfo").path("model"), "modelName"));
+    }
+
+    public Optional<LoraRecord> normalize(JsonNode r) {
+        Optional<String> maybeId = idOf(r);
+        if (maybeId.isEmpty()) {
+            return Optional.empty();
+        }
+        String id = maybeId.get();
+        JsonNode muse = r.path("MuseInfo");
+        List<String> tagsCn = new ArrayList<>();
+        List<String> tagsEn = new ArrayList<>();
+        for (JsonNode t : r.path("OfficialTags")) {
+            addClean(tagsCn, text(t, "ChineseName"));
+            addClean(tagsEn, firstNonBlank(text(t, "Tag"), text(t, "Name")));
+        }
+        for (JsonNode t : r.path("Tags")) {
+            String tag = t.isTextual() ? t.asText().trim() : null;
+            if (tag == null || tag.equalsIgnoreCase("lora")) {
+                continue; // every record here is a LoRA: the type is not a tag worth showing
+            }
+            addClean(isAscii(tag) ? tagsEn : tagsCn, tag);
+        }
+        return Optional.of(new LoraRecord(
+                id,
+                text(r, "ChineseName"),
+                firstNonBlank(text(r, "Name"), id),
+                firstNonBlank(text(r.path("Organization"), "Name"), text(r, "NickName"), text(r, "CreatedBy"),
+                        text(r, "Path")),
+                text(r, "Avatar"),
+                coverUrl(r),
+                null,
+                Numbers.count(r.get("Downloads")),
+                Numbers.count(r.get("Stars")),
+                text(r, "License"),
+                dedupe(tagsCn),
+                dedupe(tagsEn),
+                baseModels(r.path("BaseModel")),
+                firstNonBlank(text(r, "VisionFoundation"), text(muse.path("model"), "stableDiffusionVersion")),
+                triggerWords(r),
+                updatedAt(r),
+                siteUrl + "/models/" + id));
+    }
+
+    private static String coverUrl(JsonNode r) {
+        for (JsonNode version : r.path("MuseInfo").path("versions")) {
+            for (JsonNode img : version.path("coverImages")) {
+                String url = img.isTextual() ? img.asText() : text(img, "url");
+                if (url != null) {
+                    return url;
+                }
+            }
+        }
+        for (JsonNode img : r.path("CoverImages")) {
+            String url = img.isTextual() ? img.asText() : text(img, "url");
+            if (url != null) {
+                return url;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> baseModels(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isTextual()) {
+            addBase(out, node.asText());
+        }
+        for (JsonNode b : node) {
+            if (b.isTextual()) {
+                addBase(out, b.asText());
+            }
+        }
+        return dedupe(out);
+    }
+
+    /** "MusePublic/Qwen-image@v1" names the base model at a revision; the model is what matters for fit. */
+    private static void addBase(List<String> out, String raw) {
+        String s = raw.trim();
+        int at = s.indexOf('@');
+        addClean(out, at >= 0 ? s.substring(0, at) : s);
+    }
+
+    private List<String> triggerWords(JsonNode r) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode w : r.path("TriggerWords")) {
+            if (w.isTextual()) {
+                addClean(out, w.asText());
+            }
+        }
+        for (JsonNode version : r.path("MuseInfo").path("versions")) {
+            String embedded = text(version.path("modelVersion"), "triggerWords");
+            if (embedded == null) {
+                continue;
+            }
+            try {
+                JsonNode parsed = json.readTree(embedded);
+                for (JsonNode w : parsed) {
+                    if (w.isTextual()) {
+                        addClean(out, w.asText());
+                    }
+                }
+            } catch (java.io.IOException e) {
+                addClean(out, embedded); // a plain word rather than a JSON list
+            }
+        }
+        return dedupe(out);
+    }
+
+    private static Instant updatedAt(JsonNode r) {
+        JsonNode top = r.get("LastUpdatedTime");
+        long t = top == null ? 0 : Numbers.count(top);
+        if (t <= 0) {
+            t = Numbers.count(r.path("MuseInfo").path("model").get("gmtModified"));
+        }
+        if (t <= 0) {
+            t = Numbers.count(r.get("CreatedTime"));
+        }
+        if (t <= 0) {
+            return null;
+        }
+        // Seconds at the top level, milliseconds inside MuseInfo: anything past year 33658 in seconds is millis.
+        return t > 1_000_000_000_000L ? Instant.ofEpochMilli(t) : Instant.ofEpochSecond(t);
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        if (v == null || v.isNull() || v.isContainerNode()) {
+            return null;
+        }
+        String s = v.asText().trim();
+        return s.isEmpty() ? null : s;
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static void addClean(List<String> out, String s) {
+        if (s != null && !s.isBlank()) {
+            out.add(s.trim());
+        }
+    }
+
+    private static List<String> dedupe(List<String> in) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (String s : in) {
+            seen.putIfAbsent(s.toLowerCase(Locale.ROOT), s);
+        }
+        return List.copyOf(seen.values());
+    }
+
+    private static boolean isAscii(String s) {
+        return s.chars().allMatch(c -> c < 128);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.toploras.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Which route files Camel loads: each bundled flow from the jar unless {@code <home>/routes/} has a file of the
+ * same name, plus any other {@code *.camel.yaml} a user put there.
+ */
+public final class RouteFiles {
+    /** The flows shipped in the jar (the files of the repository's routes/ folder). */
+    public static final List<String> BUNDLED = List.of(
+            "errors.camel.yaml",
+            "catalog.camel.yaml",
+            "covers.camel.yaml",
+            "schedules.camel.yaml");
+
+    private RouteFiles() {
+    }
+
+    public static List<String> locations(Home home) {
+        Path dir = home.routes();
+        List<String> out = new ArrayList<>();
+        for (String name : BUNDLED) {
+            Path user = dir.resolve(name);
+            out.add(Files.isRegularFile(user) ? fileLocation(user) : "classpath:routes/" + name);
+        }
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(p -> p.getFileName().toString().endsWith(".camel.yaml"))
+                        .filter(p -> !BUNDLED.contains(p.getFileName().toString()))
+                        .filter(Files::isRegularFile)
+                        .sorted()
+                        .forEach(p -> out.add(fileLocation(p)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private static String fileLocation(Path p) {
+        String s = p.toAbsolutePath().normalize().toString();
+        if (s.contains(",")) {
+            // Camel separates route locations with commas.
+            throw new IllegalArgumentException("a route file path may not contain ',': " + s);
+        }
+        return "file:" + s;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.toploras.runtime;
+
+import dev.toploras.catalog.CatalogSettings;
+import dev.toploras.catalog.CatalogSort;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.camel.util.TimeUtils;
+
+/** Typed views of the configuration, read through Camel's properties (so env vars and CLI overrides apply). */
+public final class Settings {
+    private final UnaryOperator<String> lookup;
+
+    public Settings(UnaryOperator<String> lookup) {
+        this.lookup = lookup;
+    }
+
+    public String text(String key) {
+        String v = lookup.apply(key);
+        return v == null ? "" : v.trim();
+    }
+
+    public int integer(String key) {
+        String v = text(key);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    public long longValue(String key) {
+        String v = text(key);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    public Duration duration(String key) {
+        String v = text(key);
+        try {
+            long ms = TimeUtils.toMilliSeconds(v);
+            if (ms <= 0) {
+                throw new IllegalArgumentException();
+            }
+            return Duration.ofMillis(ms);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + " must be a positive duration such as 500ms, 10s or 10m, got '"
+                    + v + "'");
+        }
+    }
+
+    public List<String> list(String key) {
+        return Arrays.stream(text(key).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public boolean bool(String key) {
+        String v = text(key);
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    public CatalogSettings catalog() {
+        List<String> tasks = list("catalog.tasks");
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("catalog.tasks must name at least one task, e.g. text-to-image-synthesis");
+        }
+        return new CatalogSettings(
+                tasks,
+                integer("catalog.limit"),
+                CatalogSort.parse(text("catalog.sort")),
+                duration("catalog.ttl"),
+                list("catalog.exclude-names"),
+                integer("catalog.max-pages"),
+                bool("catalog.per-task-cache"),
+                integer("covers.concurrency"),
+                longValue("covers.max-bytes"),
+                new LinkedHashSet<>(list("modelscope.cover-hosts")));
+    }
+}

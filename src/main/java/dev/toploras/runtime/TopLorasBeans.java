@@ -1,0 +1,50 @@
+package dev.toploras.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.catalog.CatalogCache;
+import dev.toploras.catalog.CatalogSettings;
+import dev.toploras.catalog.CatalogSteps;
+import dev.toploras.covers.CoverDownloader;
+import dev.toploras.modelscope.ListingClient;
+import dev.toploras.modelscope.LoraNormalizer;
+import dev.toploras.modelscope.UpstreamHttp;
+import dev.toploras.storage.Json;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+
+/** Builds the beans the routes call, from the resolved configuration, and binds them by the names the YAML uses. */
+public final class TopLorasBeans implements CamelConfiguration {
+    private final Home home;
+    private final Supplier<Optional<String>> token;
+    private final Clock clock;
+
+    public TopLorasBeans(Home home, Supplier<Optional<String>> token, Clock clock) {
+        this.home = home;
+        this.token = token;
+        this.clock = clock;
+    }
+
+    @Override
+    public void configure(CamelContext ctx) {
+        Settings settings = new Settings(key -> ctx.resolvePropertyPlaceholders("{{" + key + ":}}"));
+        ObjectMapper json = Json.mapper();
+        UpstreamHttp http = new UpstreamHttp(settings.duration("http.timeout"));
+        String baseUrl = settings.text("modelscope.base-url");
+        CatalogSettings catalog = settings.catalog();
+
+        ExecutorService coversPool = ctx.getExecutorServiceManager()
+                .newFixedThreadPool(this, "covers", catalog.coversConcurrency());
+        CoverDownloader covers = new CoverDownloader(http, json, catalog.coversMaxBytes(), catalog.coverHosts(), token);
+        CatalogSteps steps = new CatalogSteps(home, catalog, new ListingClient(http, json, baseUrl),
+                new LoraNormalizer(json, baseUrl), covers, new CatalogCache(json), json, clock);
+
+        ctx.getRegistry().bind("settings", settings);
+        ctx.getRegistry().bind("home", home);
+        ctx.getRegistry().bind("coversPool", coversPool);
+        ctx.getRegistry().bind("catalogSteps", steps);
+    }
+}

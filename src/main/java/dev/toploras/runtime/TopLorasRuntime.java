@@ -1,0 +1,74 @@
+package dev.toploras.runtime;
+
+import dev.toploras.modelscope.ModelScopeToken;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+
+/**
+ * One running Camel context with the bundled (or user-overridden) routes and the beans they call. The CLI and the
+ * tests start it the same way; only the overrides differ.
+ */
+public final class TopLorasRuntime implements AutoCloseable {
+    private final Main main;
+    private final Home home;
+    private final ProducerTemplate template;
+
+    private TopLorasRuntime(Main main, Home home) {
+        this.main = main;
+        this.home = home;
+        this.template = main.getCamelContext().createProducerTemplate();
+    }
+
+    public static TopLorasRuntime start(Home home, Map<String, String> overrides) throws Exception {
+        return start(home, overrides, ModelScopeToken.fromEnvironment(), Clock.systemUTC());
+    }
+
+    public static TopLorasRuntime start(Home home, Map<String, String> overrides, Supplier<Optional<String>> token,
+                                        Clock clock) throws Exception {
+        Main main = new Main();
+        // The user's <home>/application.properties, when present, overrides the bundled defaults.
+        main.setPropertyPlaceholderLocations("classpath:application.properties,file:"
+                + home.root().resolve("application.properties") + ";optional=true");
+        main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home)));
+        main.configure().addConfiguration(new TopLorasBeans(home, token, clock));
+        overrides.forEach(main::addOverrideProperty);
+        try {
+            main.start();
+        } catch (Exception e) {
+            main.stop();
+            throw e;
+        }
+        return new TopLorasRuntime(main, home);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public ProducerTemplate template() {
+        return template;
+    }
+
+    public Home home() {
+        return home;
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    @Override
+    public void close() {
+        try {
+            template.close();
+        } catch (Exception ignored) {
+            // closing a template cannot lose data
+        }
+        main.stop();
+    }
+}

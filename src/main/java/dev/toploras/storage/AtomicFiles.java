@@ -1,0 +1,86 @@
+package dev.toploras.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes that other processes may read: always a temp file in the same folder, then a rename, so a reader sees
+ * either the old or the new file and a crash never leaves half a file behind.
+ */
+public final class AtomicFiles {
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> READABLE =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+
+    private AtomicFiles() {
+    }
+
+    public static void writeString(Path target, String text) {
+        write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void write(Path target, byte[] bytes) {
+        Path tmp = tempBeside(target);
+        try {
+            Files.write(tmp, bytes);
+            moveIntoPlace(tmp, target);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A temp file beside {@code target}; the caller fills it and then calls {@link #moveIntoPlace}. */
+    public static Path tempBeside(Path target) {
+        try {
+            Path dir = target.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            return Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a temp file beside " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void moveIntoPlace(Path tmp, Path target) throws IOException {
+        // Temp files are created owner-only; the finished file is for every reader (a web server, a backup).
+        try {
+            Files.setPosixFilePermissions(tmp, READABLE);
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system: its defaults apply
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Copies at most {@code maxBytes} from {@code in} into {@code out}; returns the count, or -1 when over the cap. */
+    public static long copyCapped(InputStream in, OutputStream out, long maxBytes) throws IOException {
+        byte[] buf = new byte[16 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            total += n;
+            if (total > maxBytes) {
+                return -1;
+            }
+            out.write(buf, 0, n);
+        }
+        return total;
+    }
+
+    public static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a stray temp file is harmless: readers never open *.tmp
+        }
+    }
+}
