@@ -74,7 +74,7 @@ public final class FetchCommand implements Callable<Integer> {
         }
         TopLorasRuntime runtime;
         try {
-            runtime = TopLorasRuntime.start(parent.home(), overrides);
+            runtime = TopLorasRuntime.start(parent.home(), parent.overrides(overrides));
         } catch (Exception e) {
             Failures.Verdict v = Failures.startup(e);
             err.println("top-loras: " + v.message());

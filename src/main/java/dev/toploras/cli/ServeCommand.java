@@ -17,7 +17,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         TopLorasRuntime runtime;
         try {
-            runtime = TopLorasRuntime.start(parent.home(), Map.of("runtime.serve", "true"));
+            runtime = TopLorasRuntime.start(parent.home(), parent.overrides(Map.of("runtime.serve", "true")));
         } catch (Exception e) {
             Failures.Verdict v = Failures.startup(e);
             System.err.println("top-loras: " + v.message());

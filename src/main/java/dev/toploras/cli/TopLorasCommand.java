@@ -25,11 +25,22 @@ public final class TopLorasCommand implements Runnable {
             description = "Folder holding cache/, routes/ and inbox/ (env TOP_LORAS_HOME; default: current folder).")
     Path home;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override any configuration key for this run, e.g. --set retries.max=5 (repeatable).")
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public Home home() {
         return new Home(home);
+    }
+
+    /** --set values first, then a command's own flags, which win. */
+    public java.util.Map<String, String> overrides(java.util.Map<String, String> commandFlags) {
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>(settings);
+        all.putAll(commandFlags);
+        return all;
     }
 
     @Override

@@ -66,6 +66,18 @@ public final class Settings {
         return Boolean.parseBoolean(v);
     }
 
+    /** Quartz cron has seconds first: 6 or 7 fields. A 5-field Unix cron is the usual mistake; say so. */
+    public String quartzCron(String key) {
+        String v = text(key);
+        int fields = v.isEmpty() ? 0 : v.split("\\s+").length;
+        if (fields < 6 || fields > 7) {
+            throw new IllegalArgumentException(key + " needs a Quartz cron of 6 or 7 fields (sec min hour day month"
+                    + " weekday [year]), got " + fields + ": '" + v + "'" + (fields == 5 ? "; try '0 " + v
+                    .replaceFirst("\\*$", "?") + "'" : ""));
+        }
+        return v;
+    }
+
     public CatalogSettings catalog() {
         List<String> tasks = list("catalog.tasks");
         if (tasks.isEmpty()) {

@@ -35,6 +35,7 @@ public final class TopLorasBeans implements CamelConfiguration {
         UpstreamHttp http = new UpstreamHttp(settings.duration("http.timeout"));
         String baseUrl = settings.text("modelscope.base-url");
         CatalogSettings catalog = settings.catalog();
+        settings.quartzCron("catalog.refresh-cron");
 
         ExecutorService coversPool = ctx.getExecutorServiceManager()
                 .newFixedThreadPool(this, "covers", catalog.coversConcurrency());
