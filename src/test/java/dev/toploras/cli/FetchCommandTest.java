@@ -1,0 +1,190 @@
+package dev.toploras.cli;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.toploras.support.Images;
+import dev.toploras.support.Listings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `top-loras fetch` as a user runs it: flags in, files and one clear line out, documented exit codes. */
+class FetchCommandTest {
+    static WireMockServer wm;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream oldOut;
+    PrintStream oldErr;
+
+    @TempDir
+    Path home;
+
+    @BeforeAll
+    static void startStub() {
+        wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        wm.start();
+    }
+
+    @AfterAll
+    static void stopStub() {
+        wm.stop();
+    }
+
+    @BeforeEach
+    void capture() {
+        wm.resetAll();
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    int fetch(String... extra) {
+        List<String> args = new ArrayList<>(List.of("--home", home.toString(), "--set", "retries.initial-delay=10",
+                "fetch", "--task", "text-to-image-synthesis", "--base-url", "http://localhost:" + wm.port()));
+        args.addAll(List.of(extra));
+        return TopLorasCommand.run(args.toArray(String[]::new));
+    }
+
+    String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    Path cacheFile() {
+        return home.resolve("cache/top_loras_text-to-image-synthesis.json");
+    }
+
+    void stubTwoLoras() {
+        String cover = "http://localhost:" + wm.port() + "/cover-images/";
+        wm.stubFor(put(urlPathMatching("/api/v1/dolphin/models")).willReturn(okJson(Listings.page(2, List.of(
+                Listings.lora("alice", "glow", 900, cover + "a.png"), Listings.lora("bob", "ink", 50, cover + "b.png"))))));
+        wm.stubFor(get(urlPathMatching("/cover-images/.*")).willReturn(aResponse()
+                .withHeader("Content-Type", "image/png").withBody(Images.png(8, 8))));
+    }
+
+    @Test
+    void should_write_the_cache_and_covers_and_print_a_summary() throws Exception {
+        stubTwoLoras();
+
+        int code = fetch("--limit", "20", "--force-refresh");
+
+        assertThat(code).as(stderr()).isEqualTo(ExitCode.OK);
+        assertThat(cacheFile()).exists();
+        try (var files = Files.list(home.resolve("cache/images/text-to-image-synthesis"))) {
+            assertThat(files.filter(p -> p.toString().endsWith(".png"))).hasSize(2);
+        }
+        assertThat(stdout()).contains("alice/glow", "bob/ink", "cache/top_loras_text-to-image-synthesis.json: 2 LoRAs");
+    }
+
+    @Test
+    void should_read_a_fresh_cache_without_any_request() {
+        stubTwoLoras();
+        assertThat(fetch("--force-refresh")).isZero();
+        int requests = wm.getAllServeEvents().size();
+
+        assertThat(fetch()).isZero();
+
+        assertThat(wm.getAllServeEvents()).hasSize(requests);
+        assertThat(stdout()).contains("from the cache");
+    }
+
+    @Test
+    void should_exit_3_in_one_line_and_keep_the_cache_when_modelscope_is_down() throws Exception {
+        Files.createDirectories(cacheFile().getParent());
+        Files.writeString(cacheFile(), "previous");
+        wm.stubFor(put(urlPathMatching("/api/v1/dolphin/models")).willReturn(aResponse().withStatus(503)));
+
+        int code = fetch("--force-refresh");
+
+        assertThat(code).isEqualTo(ExitCode.UPSTREAM_UNAVAILABLE);
+        List<String> lines = stderr().lines().filter(l -> l.startsWith("top-loras:")).toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).contains("HTTP 503", "previous cache");
+        assertThat(stderr()).doesNotContain("\tat ");
+        assertThat(Files.readString(cacheFile())).isEqualTo("previous");
+    }
+
+    @Test
+    void should_exit_4_when_modelscope_answers_with_an_error_envelope() {
+        wm.stubFor(put(urlPathMatching("/api/v1/dolphin/models")).willReturn(okJson(Listings.failure())));
+
+        assertThat(fetch("--force-refresh")).isEqualTo(ExitCode.UPSTREAM_REJECTED);
+        assertThat(stderr()).contains("Success:false");
+    }
+
+    @Test
+    void should_exit_6_and_say_what_to_fix_for_bad_configuration() {
+        List<String> args = List.of("--home", home.toString(), "--set", "catalog.refresh-cron=0 */6 * * *", "fetch");
+        assertThat(TopLorasCommand.run(args.toArray(String[]::new))).isEqualTo(ExitCode.CONFIG);
+        assertThat(stderr()).contains("catalog.refresh-cron", "6 or 7 fields", "'0 0 */6 * * ?'");
+
+        assertThat(fetch("--concurrency", "0")).isEqualTo(ExitCode.CONFIG);
+        assertThat(stderr()).contains("covers.concurrency must be at least 1");
+
+        assertThat(fetch("--sort", "popular")).isEqualTo(ExitCode.USAGE);
+        assertThat(stderr()).contains("unknown sort 'popular'");
+        assertThat(wm.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void should_name_file_and_line_when_a_user_route_file_is_broken() throws Exception {
+        Files.createDirectories(home.resolve("routes"));
+        Files.writeString(home.resolve("routes/catalog.camel.yaml"), "- route:\n    id: x\n    from:\n      uri: [oops\n");
+
+        int code = fetch();
+
+        assertThat(code).isEqualTo(ExitCode.CONFIG);
+        assertThat(stderr()).contains("catalog.camel.yaml").containsPattern("line \\d+");
+    }
+
+    @Test
+    void should_run_a_user_route_file_instead_of_the_bundled_one() throws Exception {
+        stubTwoLoras();
+        Files.createDirectories(home.resolve("routes"));
+        // A user who wants no covers replaces the covers flow by name.
+        Files.writeString(home.resolve("routes/covers.camel.yaml"), """
+                - route:
+                    id: covers-download
+                    from:
+                      uri: direct:covers-download
+                      steps:
+                        - log: "covers skipped by the user's route"
+                """);
+
+        assertThat(fetch("--force-refresh")).as(stderr()).isZero();
+
+        assertThat(wm.findAll(getRequestedFor(anyUrl()))).isEmpty();
+        assertThat(wm.findAll(anyRequestedFor(anyUrl()))).hasSize(1);
+        assertThat(Files.readString(cacheFile())).contains("\"cover_local\" : null");
+    }
+}

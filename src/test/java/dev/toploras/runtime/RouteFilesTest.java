@@ -1,0 +1,48 @@
+package dev.toploras.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.camel.Route;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RouteFilesTest {
+    @Test
+    void should_bundle_exactly_the_files_of_the_routes_folder() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".camel.yaml")))
+                    .containsExactlyInAnyOrderElementsOf(RouteFiles.BUNDLED);
+        }
+    }
+
+    @Test
+    void should_load_every_bundled_route_with_an_explicit_id(@TempDir Path home) throws Exception {
+        try (TopLorasRuntime rt = TopLorasRuntime.start(new Home(home), Map.of())) {
+            assertThat(rt.context().getRoutes()).extracting(Route::getRouteId)
+                    .contains("catalog-refresh", "catalog-fetch-page", "catalog-write", "covers-download",
+                            "schedules-catalog-refresh")
+                    .allMatch(id -> id.matches("[a-z]+(-[a-z]+)+"));
+            // scheduled routes wait for `serve`
+            assertThat(rt.context().getRouteController().getRouteStatus("schedules-catalog-refresh").isStarted())
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void should_add_extra_user_route_files_and_prefer_user_files_by_name(@TempDir Path dir) throws Exception {
+        Home home = new Home(dir);
+        Files.createDirectories(home.routes());
+        Files.writeString(home.routes().resolve("my-flow.camel.yaml"), "- route: {id: my-flow, from: {uri: direct:mine, steps: [{log: hi}]}}\n");
+        Files.writeString(home.routes().resolve("covers.camel.yaml"), "# mine\n");
+
+        assertThat(RouteFiles.locations(home))
+                .contains("classpath:routes/catalog.camel.yaml")
+                .contains("file:" + home.routes().resolve("covers.camel.yaml"))
+                .contains("file:" + home.routes().resolve("my-flow.camel.yaml"))
+                .doesNotContain("classpath:routes/covers.camel.yaml");
+    }
+}
