@@ -83,19 +83,17 @@ public final class LoraNormalizer {
                 siteUrl + "/models/" + id));
     }
 
+    /** The first cover of the first version that has one; the top-level CoverImages only as a fallback. */
     private static String coverUrl(JsonNode r) {
-        for (JsonNode version : r.path("MuseInfo").path("versions")) {
-            for (JsonNode img : version.path("coverImages")) {
+        List<JsonNode> lists = new ArrayList<>();
+        r.path("MuseInfo").path("versions").forEach(v -> lists.add(v.path("coverImages")));
+        lists.add(r.path("CoverImages"));
+        for (JsonNode images : lists) {
+            for (JsonNode img : images) {
                 String url = img.isTextual() ? img.asText() : text(img, "url");
                 if (url != null) {
                     return url;
                 }
-            }
-        }
-        for (JsonNode img : r.path("CoverImages")) {
-            String url = img.isTextual() ? img.asText() : text(img, "url");
-            if (url != null) {
-                return url;
             }
         }
         return null;

@@ -23,12 +23,11 @@ public final class Settings {
     }
 
     public int integer(String key) {
-        String v = text(key);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
+        long v = longValue(key);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + " is out of range: " + v);
         }
+        return (int) v;
     }
 
     public long longValue(String key) {
