@@ -6,6 +6,7 @@ import java.util.List;
 /** What one refresh did: where the leaderboard is, whether it came from the cache, and what went wrong on the way. */
 public record CatalogResult(
         String task,
+        String runId,
         Path cacheFile,
         CacheDocument document,
         boolean fromCache,

@@ -2,6 +2,7 @@ package dev.toploras.catalog;
 
 import dev.toploras.covers.CoverProgress;
 import dev.toploras.modelscope.ListingQuery;
+import dev.toploras.runs.RunHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,6 +34,7 @@ public final class CatalogRun {
     private CacheDocument cached;
     private List<LoraRecord> top = List.of();
     private CacheDocument written;
+    private RunHandle runHandle;
 
     CatalogRun(String task, int limit, CatalogSort sort, Path cacheFile, Path imagesDir, int maxPages,
                CoverProgress progress) {
@@ -65,6 +67,15 @@ public final class CatalogRun {
 
     public Path getImagesDir() {
         return imagesDir;
+    }
+
+    /** The refresh run recording this fetch; null when the cache served the request. */
+    RunHandle runHandle() {
+        return runHandle;
+    }
+
+    void attach(RunHandle handle) {
+        this.runHandle = handle;
     }
 
     public boolean isServedFromCache() {
@@ -145,7 +156,8 @@ public final class CatalogRun {
         long ms = (System.nanoTime() - startedNanos) / 1_000_000;
         CacheDocument doc = cached != null ? cached : written;
         synchronized (warnings) {
-            return new CatalogResult(task, cacheFile, doc, cached != null, pagesFetched, coversDownloaded.get(),
+            return new CatalogResult(task, runHandle == null ? null : runHandle.runId(), cacheFile, doc,
+                    cached != null, pagesFetched, coversDownloaded.get(),
                     coversUnchanged.get(), warnings, ms);
         }
     }

@@ -9,6 +9,10 @@ import dev.toploras.covers.CoverProgress;
 import dev.toploras.modelscope.ListingClient;
 import dev.toploras.modelscope.ListingPage;
 import dev.toploras.modelscope.LoraNormalizer;
+import dev.toploras.errors.Problem;
+import dev.toploras.runs.RunHandle;
+import dev.toploras.runs.RunKind;
+import dev.toploras.runs.RunStore;
 import dev.toploras.runtime.Home;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,17 +37,19 @@ public final class CatalogSteps {
     private final LoraNormalizer normalizer;
     private final CoverDownloader covers;
     private final CatalogCache cache;
+    private final RunStore runs;
     private final ObjectMapper json;
     private final Clock clock;
 
     public CatalogSteps(Home home, CatalogSettings settings, ListingClient listing, LoraNormalizer normalizer,
-                        CoverDownloader covers, CatalogCache cache, ObjectMapper json, Clock clock) {
+                        CoverDownloader covers, CatalogCache cache, RunStore runs, ObjectMapper json, Clock clock) {
         this.home = home;
         this.settings = settings;
         this.listing = listing;
         this.normalizer = normalizer;
         this.covers = covers;
         this.cache = cache;
+        this.runs = runs;
         this.json = json;
         this.clock = clock;
     }
@@ -72,6 +79,9 @@ public final class CatalogSteps {
                     .filter(doc -> task.equals(doc.task()))
                     .filter(doc -> CatalogCache.isFresh(doc, settings.ttl(), clock.instant(), sort, limit))
                     .ifPresent(run::servedFrom);
+        }
+        if (!run.isServedFromCache()) {
+            run.attach(runs.start(RunKind.REFRESH, Map.of("task", task, "limit", limit, "sort", sort.wire())));
         }
         return run;
     }
@@ -120,15 +130,23 @@ public final class CatalogSteps {
     public List<LoraRecord> top(CatalogRun run) {
         List<LoraRecord> top = run.leaderboard().top(run.getSort(), run.getLimit());
         run.top(top);
+        for (LoraRecord r : top) {
+            run.runHandle().item(itemId(r), r.id(), "fetch");
+        }
+        run.runHandle().flush();
         return top;
     }
 
     /** Runs on the covers pool; a cover that fails becomes a warning, never a failed run. */
     public void cover(LoraRecord r, CatalogRun run) {
+        RunHandle handle = run.runHandle();
+        handle.stage(itemId(r), "cover", r.coverUrl() == null ? "no cover listed" : "cover " + r.coverUrl());
         CoverOutcome out = covers.download(r.id(), r.coverUrl(), run.getImagesDir());
         if (out.warning() != null) {
             LOG.warn(out.warning());
+            handle.warn(itemId(r), out.warning());
         }
+        handle.stage(itemId(r), "done", out.unchanged() ? "cover unchanged" : out.downloaded() ? "cover stored" : null);
         run.coverDone(r.id(), out.file() == null ? null : home.relative(out.file()), out.warning(),
                 out.downloaded(), out.unchanged());
     }
@@ -144,7 +162,20 @@ public final class CatalogSteps {
 
     public void store(String text, CatalogRun run) {
         cache.write(run.getCacheFile(), text);
+        run.runHandle().finish(null);
         LOG.info("wrote {} ({} LoRAs)", home.relative(run.getCacheFile()), run.top().size());
+    }
+
+    /** Records why the refresh failed in its run, then lets the failure go on to the caller as it was. */
+    public void failed(CatalogRun run, Exception failure) throws Exception {
+        if (run.runHandle() != null) {
+            run.runHandle().finish(Problem.from(failure));
+        }
+        throw failure;
+    }
+
+    private static String itemId(LoraRecord r) {
+        return SafeName.hashOf(r.id());
     }
 
     public CatalogResult result(CatalogRun run) {

@@ -3,7 +3,7 @@ package dev.toploras.modelscope;
 import dev.toploras.errors.ErrorCode;
 
 /** ModelScope (or a host it sent us to) did not give what was asked; subclasses say whether retrying can help. */
-public abstract class UpstreamException extends RuntimeException {
+public abstract class UpstreamException extends RuntimeException implements dev.toploras.errors.Problem.Coded {
     private final int httpStatus;
 
     protected UpstreamException(String message, int httpStatus, Throwable cause) {

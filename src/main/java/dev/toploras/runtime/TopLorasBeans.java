@@ -8,6 +8,7 @@ import dev.toploras.covers.CoverDownloader;
 import dev.toploras.modelscope.ListingClient;
 import dev.toploras.modelscope.LoraNormalizer;
 import dev.toploras.modelscope.UpstreamHttp;
+import dev.toploras.runs.RunStore;
 import dev.toploras.storage.Json;
 import java.time.Clock;
 import java.util.Optional;
@@ -37,15 +38,17 @@ public final class TopLorasBeans implements CamelConfiguration {
         CatalogSettings catalog = settings.catalog();
         settings.quartzCron("catalog.refresh-cron");
 
+        RunStore runs = new RunStore(home.cache().resolve("runs"), json, clock);
         ExecutorService coversPool = ctx.getExecutorServiceManager()
                 .newFixedThreadPool(this, "covers", catalog.coversConcurrency());
         CoverDownloader covers = new CoverDownloader(http, json, catalog.coversMaxBytes(), catalog.coverHosts(), token);
         CatalogSteps steps = new CatalogSteps(home, catalog, new ListingClient(http, json, baseUrl),
-                new LoraNormalizer(json, baseUrl), covers, new CatalogCache(json), json, clock);
+                new LoraNormalizer(json, baseUrl), covers, new CatalogCache(json), runs, json, clock);
 
         ctx.getRegistry().bind("settings", settings);
         ctx.getRegistry().bind("home", home);
         ctx.getRegistry().bind("coversPool", coversPool);
         ctx.getRegistry().bind("catalogSteps", steps);
+        ctx.getRegistry().bind("runStore", runs);
     }
 }

@@ -28,6 +28,10 @@ import dev.toploras.modelscope.UpstreamRateLimitedException;
 import dev.toploras.modelscope.UpstreamRejectedException;
 import dev.toploras.modelscope.UpstreamTimeoutException;
 import dev.toploras.modelscope.UpstreamUnavailableException;
+import dev.toploras.runs.RunDocument;
+import dev.toploras.runs.RunEvent;
+import dev.toploras.runs.RunItem;
+import dev.toploras.runs.RunStore;
 import dev.toploras.runtime.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.support.Images;
@@ -167,6 +171,44 @@ class CatalogFlowTest {
         }
         assertThat(doc.get("_cached_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         assertThat(doc.get("task").asText()).isEqualTo("text-to-image-synthesis");
+    }
+
+    @Test
+    void should_record_the_refresh_as_a_run_with_one_item_per_lora() {
+        stubPng("/c/ok.png");
+        wm.stubFor(get(urlPathEqualTo("/c/gone.png")).willReturn(aResponse().withStatus(404)));
+        stubListing(Listings.page(2, List.of(Listings.lora("u", "a", 2, base() + "/c/ok.png"),
+                Listings.lora("u", "b", 1, base() + "/c/gone.png"))));
+
+        CatalogResult result = refresh(request("t", 5));
+
+        RunStore runs = runtime.bean("runStore", RunStore.class);
+        RunDocument run = runs.get(result.runId()).orElseThrow();
+        assertThat(run.kind()).isEqualTo("refresh");
+        assertThat(run.state()).isEqualTo("completed_with_warnings");
+        assertThat(run.counts()).isEqualTo(new RunDocument.Counts(2, 2, 1, 0));
+        assertThat(runs.items(result.runId())).extracting(RunItem::label, RunItem::stage, RunItem::hasWarning)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("u/a", "done", false),
+                        org.assertj.core.groups.Tuple.tuple("u/b", "done", true));
+        String itemB = runs.items(result.runId()).get(1).itemId();
+        assertThat(runs.events(result.runId(), itemB)).extracting(RunEvent::stage)
+                .containsExactly("fetch", "cover", "cover", "done");
+        assertThat(home.resolve("cache/runs/" + result.runId() + "/run.json")).exists();
+    }
+
+    @Test
+    void should_mark_the_run_failed_when_the_listing_fails() {
+        wm.stubFor(put(urlEqualTo(LISTING)).willReturn(aResponse().withStatus(400)));
+        RunStore runs = runtime.bean("runStore", RunStore.class);
+        int before = runs.list().size();
+
+        assertThatThrownBy(() -> refresh(request("t", 5))).isInstanceOf(UpstreamRejectedException.class);
+
+        List<RunDocument> all = runs.list();
+        assertThat(all).hasSize(before + 1);
+        assertThat(all.get(0).state()).isEqualTo("failed");
+        assertThat(all.get(0).error().code()).isEqualTo("upstream_rejected");
+        assertThat(all.get(0).error().message()).contains("HTTP 400");
     }
 
     @Test

@@ -1,0 +1,161 @@
+package dev.toploras.runs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.storage.AtomicFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs on disk: {@code cache/runs/<run_id>/run.json}, {@code items.json} and an append-only {@code events.jsonl}.
+ * Runs still going are answered from memory (so the API sees every item as it moves); finished ones from files.
+ */
+public final class RunStore {
+    private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+            .withZone(ZoneOffset.UTC);
+    private final Path root;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Map<String, RunHandle> active = new ConcurrentHashMap<>();
+
+    public RunStore(Path root, ObjectMapper json, Clock clock) {
+        this.root = root;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public RunHandle start(RunKind kind, Map<String, Object> params) {
+        String id = "r-" + ID_TIME.format(clock.instant()) + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        RunDocument doc = new RunDocument(id, kind.wire(), RunState.RUNNING.wire(), params, clock.instant(), null,
+                new RunDocument.Counts(0, 0, 0, 0), null);
+        RunHandle handle = new RunHandle(this, doc, clock);
+        active.put(id, handle);
+        handle.flush();
+        return handle;
+    }
+
+    void finished(RunHandle h) {
+        active.remove(h.runId());
+    }
+
+    Path dir(String runId) {
+        return root.resolve(runId);
+    }
+
+    void writeJson(Path file, Object value) {
+        try {
+            AtomicFiles.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    void append(String runId, RunEvent event) {
+        try {
+            Path file = dir(runId).resolve("events.jsonl");
+            Files.createDirectories(file.getParent());
+            Files.write(file, (json.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8),
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            LOG.warn("could not append an event of run {}: {}", runId, e.getMessage());
+        }
+    }
+
+    public Optional<RunDocument> get(String runId) {
+        if (!SAFE_ID.matcher(runId).matches()) {
+            return Optional.empty();
+        }
+        RunHandle h = active.get(runId);
+        if (h != null) {
+            return Optional.of(h.document());
+        }
+        return read(dir(runId).resolve("run.json"), RunDocument.class);
+    }
+
+    /** Every run, newest first. */
+    public List<RunDocument> list() {
+        List<RunDocument> out = new ArrayList<>();
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> dirs = Files.list(root)) {
+                dirs.forEach(d -> get(d.getFileName().toString()).ifPresent(out::add));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        out.sort(Comparator.comparing(RunDocument::createdAt).thenComparing(RunDocument::runId).reversed());
+        return out;
+    }
+
+    public List<RunItem> items(String runId) {
+        if (!SAFE_ID.matcher(runId).matches()) {
+            return List.of();
+        }
+        RunHandle h = active.get(runId);
+        if (h != null) {
+            return h.items();
+        }
+        return read(dir(runId).resolve("items.json"), RunItem[].class).map(List::of).orElse(List.of());
+    }
+
+    /** The trail of one run, or of one item of it when {@code itemId} is given. */
+    public List<RunEvent> events(String runId, String itemId) {
+        Path file = dir(runId).resolve("events.jsonl");
+        if (!SAFE_ID.matcher(runId).matches() || !Files.isRegularFile(file)) {
+            return List.of();
+        }
+        List<RunEvent> out = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    RunEvent e = json.readValue(line, RunEvent.class);
+                    if (itemId == null || itemId.equals(e.itemId())) {
+                        out.add(e);
+                    }
+                } catch (IOException bad) {
+                    // a line cut by a crash mid-append: the rest of the trail still counts
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private <T> Optional<T> read(Path file, Class<T> type) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.readValue(file.toFile(), type));
+        } catch (IOException e) {
+            LOG.warn("ignoring unreadable {}: {}", file, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}
