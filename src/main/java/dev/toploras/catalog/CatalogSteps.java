@@ -81,7 +81,8 @@ public final class CatalogSteps {
                     .ifPresent(run::servedFrom);
         }
         if (!run.isServedFromCache()) {
-            run.attach(runs.start(RunKind.REFRESH, Map.of("task", task, "limit", limit, "sort", sort.wire())));
+            run.attach(runs.start(RunKind.REFRESH, Map.of("task", task, "limit", limit, "sort", sort.wire()),
+                    req.runId()));
         }
         return run;
     }

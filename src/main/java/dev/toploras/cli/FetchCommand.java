@@ -88,7 +88,7 @@ public final class FetchCommand implements Callable<Integer> {
                 CatalogRequest req;
                 try {
                     req = new CatalogRequest(task, limit, sort == null ? null : CatalogSort.parse(sort), forceRefresh,
-                            perTaskCache, cacheFile, imagesDir, System.console() != null);
+                            perTaskCache, cacheFile, imagesDir, System.console() != null, null);
                 } catch (RuntimeException e) {
                     err.println("top-loras: " + e.getMessage());
                     return ExitCode.USAGE;

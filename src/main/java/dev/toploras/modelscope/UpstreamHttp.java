@@ -16,9 +16,11 @@ import java.time.Duration;
 public final class UpstreamHttp {
     private final HttpClient client;
     private final Duration timeout;
+    private final UpstreamHealth health;
 
-    public UpstreamHttp(Duration timeout) {
+    public UpstreamHttp(Duration timeout, UpstreamHealth health) {
         this.timeout = timeout;
+        this.health = health;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -43,11 +45,16 @@ public final class UpstreamHttp {
     }
 
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler, String what) {
+        String host = request.uri().getHost() + (request.uri().getPort() > 0 ? ":" + request.uri().getPort() : "");
         try {
-            return client.send(request, handler);
+            HttpResponse<T> reply = client.send(request, handler);
+            health.record(host, true, "HTTP " + reply.statusCode());
+            return reply;
         } catch (HttpTimeoutException e) {
+            health.record(host, false, "timeout");
             throw new UpstreamTimeoutException(what + " gave no reply within " + timeout.toMillis() + " ms", e);
         } catch (IOException e) {
+            health.record(host, false, describe(e));
             throw new UpstreamUnavailableException(what + " could not be reached: " + describe(e), 0, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -45,9 +45,19 @@ public final class RunStore {
         this.clock = clock;
     }
 
-    public RunHandle start(RunKind kind, Map<String, Object> params) {
-        String id = "r-" + ID_TIME.format(clock.instant()) + "-"
+    /** A fresh run id: sortable by time, unique enough for one home folder. */
+    public String newRunId() {
+        return "r-" + ID_TIME.format(clock.instant()) + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+    }
+
+    /** Starts a run under {@code id}, or under a new id when {@code id} is null. */
+    public RunHandle start(RunKind kind, Map<String, Object> params, String id) {
+        if (id == null) {
+            id = newRunId();
+        } else if (!SAFE_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("unusable run id '" + id + "'");
+        }
         RunDocument doc = new RunDocument(id, kind.wire(), RunState.RUNNING.wire(), params, clock.instant(), null,
                 new RunDocument.Counts(0, 0, 0, 0), null);
         RunHandle handle = new RunHandle(this, doc, clock);

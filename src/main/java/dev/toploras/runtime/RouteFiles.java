@@ -18,15 +18,26 @@ public final class RouteFiles {
             "errors.camel.yaml",
             "catalog.camel.yaml",
             "covers.camel.yaml",
-            "schedules.camel.yaml");
+            "schedules.camel.yaml",
+            "api.camel.yaml");
+
+    /** Flows that need the HTTP server, which only `serve` starts; one-shot commands leave them out. */
+    public static final java.util.Set<String> SERVE_ONLY = java.util.Set.of("api.camel.yaml");
 
     private RouteFiles() {
     }
 
     public static List<String> locations(Home home) {
+        return locations(home, true);
+    }
+
+    public static List<String> locations(Home home, boolean serve) {
         Path dir = home.routes();
         List<String> out = new ArrayList<>();
         for (String name : BUNDLED) {
+            if (!serve && SERVE_ONLY.contains(name)) {
+                continue;
+            }
             Path user = dir.resolve(name);
             out.add(Files.isRegularFile(user) ? fileLocation(user) : "classpath:routes/" + name);
         }

@@ -1,12 +1,20 @@
 package dev.toploras.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.api.ApiErrorProcessor;
+import dev.toploras.api.ApiHeaderFilter;
+import dev.toploras.api.ApiReplyProcessor;
+import dev.toploras.api.CatalogApi;
+import dev.toploras.api.HttpEdge;
+import dev.toploras.api.RunsApi;
+import dev.toploras.api.SystemApi;
 import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogSettings;
 import dev.toploras.catalog.CatalogSteps;
 import dev.toploras.covers.CoverDownloader;
 import dev.toploras.modelscope.ListingClient;
 import dev.toploras.modelscope.LoraNormalizer;
+import dev.toploras.modelscope.UpstreamHealth;
 import dev.toploras.modelscope.UpstreamHttp;
 import dev.toploras.runs.RunStore;
 import dev.toploras.storage.Json;
@@ -30,10 +38,11 @@ public final class TopLorasBeans implements CamelConfiguration {
     }
 
     @Override
-    public void configure(CamelContext ctx) {
+    public void configure(CamelContext ctx) throws Exception {
         Settings settings = new Settings(key -> ctx.resolvePropertyPlaceholders("{{" + key + ":}}"));
         ObjectMapper json = Json.mapper();
-        UpstreamHttp http = new UpstreamHttp(settings.duration("http.timeout"));
+        UpstreamHealth upstreamHealth = new UpstreamHealth(clock);
+        UpstreamHttp http = new UpstreamHttp(settings.duration("http.timeout"), upstreamHealth);
         String baseUrl = settings.text("modelscope.base-url");
         CatalogSettings catalog = settings.catalog();
         settings.quartzCron("catalog.refresh-cron");
@@ -50,5 +59,22 @@ public final class TopLorasBeans implements CamelConfiguration {
         ctx.getRegistry().bind("coversPool", coversPool);
         ctx.getRegistry().bind("catalogSteps", steps);
         ctx.getRegistry().bind("runStore", runs);
+
+        CatalogCache cache = new CatalogCache(json);
+        ctx.getRegistry().bind("apiReply", new ApiReplyProcessor(json));
+        ctx.getRegistry().bind("apiError", new ApiErrorProcessor(json));
+        ctx.getRegistry().bind("apiHeaderFilter", new ApiHeaderFilter());
+        ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, cache, runs, clock));
+        ctx.getRegistry().bind("runsApi", new RunsApi(runs));
+        ctx.getRegistry().bind("systemApi", new SystemApi(home, runs, upstreamHealth, baseUrl, clock));
+        if (settings.bool("runtime.serve")) {
+            String apiKey = settings.text("api.key");
+            HttpEdge.checkExposure(settings.text("server.host"), apiKey);
+            HttpEdge edge = new HttpEdge(apiKey, settings.longValue("api.max-body-bytes"),
+                    settings.list("api.cors-origins"), home.cache().resolve("images"), home.cache().resolve("outputs"),
+                    json);
+            int port = settings.integer("server.port");
+            ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
+        }
     }
 }

@@ -34,7 +34,8 @@ public final class TopLorasRuntime implements AutoCloseable {
         // The user's <home>/application.properties, when present, overrides the bundled defaults.
         main.setPropertyPlaceholderLocations("classpath:application.properties,file:"
                 + home.root().resolve("application.properties") + ";optional=true");
-        main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home)));
+        boolean serve = Boolean.parseBoolean(overrides.getOrDefault("runtime.serve", "false"));
+        main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home, serve)));
         main.configure().addConfiguration(new TopLorasBeans(home, token, clock));
         overrides.forEach(main::addOverrideProperty);
         try {

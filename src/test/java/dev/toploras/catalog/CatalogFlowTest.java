@@ -103,7 +103,7 @@ class CatalogFlowTest {
 
     CatalogRequest request(String task, int limit) {
         return new CatalogRequest(task, limit, null, true, null, tmp.resolve("cache.json"), tmp.resolve("images"),
-                false);
+                false, null);
     }
 
     CatalogResult refresh(CatalogRequest req) {
@@ -216,7 +216,7 @@ class CatalogFlowTest {
         stubListing(Listings.page(1, List.of(Listings.lora("a", "one", 5, null))));
 
         refresh(new CatalogRequest("image-to-image", 30, CatalogSort.LIKES, true, null, tmp.resolve("cache.json"),
-                tmp.resolve("images"), false));
+                tmp.resolve("images"), false, null));
 
         LoggedRequest req = wm.findAll(putRequestedFor(urlEqualTo(LISTING))).get(0);
         JsonNode body = readTree(req.getBodyAsString());
@@ -355,7 +355,7 @@ class CatalogFlowTest {
         stubListing(Listings.page(1, List.of(Listings.lora("u", "a", 1, null))));
         CatalogRequest forced = request("t", 5);
         CatalogRequest lazy = new CatalogRequest("t", 5, null, false, null, forced.cacheFile(), forced.imagesDir(),
-                false);
+                false, null);
 
         refresh(forced);
         CatalogResult second = refresh(lazy);

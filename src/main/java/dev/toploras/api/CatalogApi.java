@@ -1,0 +1,200 @@
+package dev.toploras.api;
+
+import dev.toploras.catalog.CacheDocument;
+import dev.toploras.catalog.CatalogCache;
+import dev.toploras.catalog.CatalogRequest;
+import dev.toploras.catalog.CatalogSettings;
+import dev.toploras.catalog.CatalogSort;
+import dev.toploras.catalog.LoraRecord;
+import dev.toploras.catalog.SafeName;
+import dev.toploras.errors.ErrorCode;
+import dev.toploras.runs.RunDocument;
+import dev.toploras.runs.RunKind;
+import dev.toploras.runs.RunStore;
+import dev.toploras.runtime.Home;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.camel.Header;
+
+/** /api/v1/models and /api/v1/refresh: the leaderboard as the cache holds it, and refreshes as runs. */
+public final class CatalogApi {
+    private final Home home;
+    private final CatalogSettings settings;
+    private final CatalogCache cache;
+    private final RunStore runs;
+    private final Clock clock;
+
+    public CatalogApi(Home home, CatalogSettings settings, CatalogCache cache, RunStore runs, Clock clock) {
+        this.home = home;
+        this.settings = settings;
+        this.cache = cache;
+        this.runs = runs;
+        this.clock = clock;
+    }
+
+    public ApiReply models(@Header("task") String task, @Header("q") String q, @Header("base_model") String baseModel,
+                           @Header("tag") String tag, @Header("sort") String sort, @Header("limit") Integer limit,
+                           @Header("cursor") String cursor) {
+        String t = task == null || task.isBlank() ? settings.tasks().get(0) : task.trim();
+        CacheDocument doc = cache.read(cacheFile(t)).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
+                "no leaderboard cached for task '" + t + "'; POST /api/v1/refresh?task=" + t + " builds it",
+                Map.of("task", t, "available_tasks", cachedTasks())));
+        CatalogSort order = sort == null || sort.isBlank() ? CatalogSort.DEFAULT : parseSort(sort);
+        List<LoraRecord> results = doc.results();
+        List<Indexed> matching = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            LoraRecord r = results.get(i);
+            if (matches(r, q, baseModel, tag)) {
+                matching.add(new Indexed(i, r));
+            }
+        }
+        Pager.Page<Indexed> page = Pager.page(matching, sortKey(order), cursor, limit);
+        Duration age = Duration.between(doc.cachedAt(), clock.instant());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("task", doc.task());
+        body.put("_cached_at", doc.cachedAt());
+        body.put("age_seconds", Math.max(0, age.getSeconds()));
+        body.put("stale", age.compareTo(settings.ttl()) > 0);
+        body.put("ttl_seconds", settings.ttl().getSeconds());
+        body.put("available_tasks", cachedTasks());
+        body.put("total", page.total());
+        body.put("results", page.items().stream().map(x -> withCoverUrl(x.record())).toList());
+        body.put("next_cursor", page.nextCursor());
+        return ApiReply.ok(body);
+    }
+
+    /** A forced refresh as a run; 409 while one for the same task is still running. */
+    public CatalogRequest refreshRequest(@Header("task") String task) {
+        String t = task == null || task.isBlank() ? settings.tasks().get(0) : task.trim();
+        SafeName.task(t);
+        for (RunDocument r : runs.list()) {
+            if ("running".equals(r.state()) && RunKind.REFRESH.wire().equals(r.kind()) && t.equals(r.params().get("task"))) {
+                throw ApiException.conflict("a refresh of '" + t + "' is already running",
+                        Map.of("run_id", r.runId()));
+            }
+        }
+        return CatalogRequest.of(t).forced().withRunId(runs.newRunId());
+    }
+
+    public ApiReply refreshAccepted(CatalogRequest req) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("run_id", req.runId());
+        body.put("state", "running");
+        body.put("task", req.task());
+        return new ApiReply(202, body, Map.of("Location", "/api/v1/runs/" + req.runId()));
+    }
+
+    private record Indexed(int index, LoraRecord record) {
+    }
+
+    private static Function<Indexed, String> sortKey(CatalogSort order) {
+        return switch (order) {
+            case DOWNLOADS -> x -> Pager.descending(x.record().downloads()) + "|" + x.record().id();
+            case LIKES -> x -> Pager.descending(x.record().likes()) + "|" + x.record().id();
+            case UPDATED -> x -> Pager.descending(x.record().updatedAt() == null ? 0
+                    : x.record().updatedAt().toEpochMilli()) + "|" + x.record().id();
+            case DEFAULT -> x -> Pager.ascending(x.index());
+        };
+    }
+
+    private static CatalogSort parseSort(String sort) {
+        try {
+            return CatalogSort.parse(sort);
+        } catch (RuntimeException e) {
+            throw ApiException.invalid("sort", e.getMessage());
+        }
+    }
+
+    static boolean matches(LoraRecord r, String q, String baseModel, String tag) {
+        if (q != null && !q.isBlank()) {
+            String needle = q.trim().toLowerCase(Locale.ROOT);
+            List<String> hay = new ArrayList<>(List.of(r.id()));
+            Stream.of(r.titleCn(), r.titleEn(), r.author()).filter(s -> s != null).forEach(hay::add);
+            hay.addAll(r.tagsCn());
+            hay.addAll(r.tagsEn());
+            hay.addAll(r.triggerWords());
+            if (hay.stream().noneMatch(h -> h.toLowerCase(Locale.ROOT).contains(needle))) {
+                return false;
+            }
+        }
+        if (baseModel != null && !baseModel.isBlank()
+                && r.baseModels().stream().noneMatch(b -> b.equalsIgnoreCase(baseModel.trim()))
+                && !baseModel.trim().equalsIgnoreCase(r.visionFoundation())) {
+            return false;
+        }
+        if (tag != null && !tag.isBlank()) {
+            return Stream.concat(r.tagsCn().stream(), r.tagsEn().stream()).anyMatch(t -> t.equalsIgnoreCase(tag.trim()));
+        }
+        return true;
+    }
+
+    /** cover_local as a URL under /assets/covers, or null when the cover is not under cache/images. */
+    private Map<String, Object> withCoverUrl(LoraRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("title_cn", r.titleCn());
+        m.put("title_en", r.titleEn());
+        m.put("author", r.author());
+        m.put("avatar", r.avatar());
+        m.put("cover_url", r.coverUrl());
+        m.put("cover_local", coverUrl(r.coverLocal()));
+        m.put("downloads", r.downloads());
+        m.put("likes", r.likes());
+        m.put("license", r.license());
+        m.put("tags_cn", r.tagsCn());
+        m.put("tags_en", r.tagsEn());
+        m.put("base_models", r.baseModels());
+        m.put("vision_foundation", r.visionFoundation());
+        m.put("trigger_words", r.triggerWords());
+        m.put("updated_at", r.updatedAt());
+        m.put("modelscope_url", r.modelscopeUrl());
+        m.values().removeIf(v -> v == null);
+        m.putIfAbsent("cover_local", null);
+        return m;
+    }
+
+    String coverUrl(String coverLocal) {
+        if (coverLocal == null) {
+            return null;
+        }
+        Path abs = home.root().resolve(coverLocal).normalize();
+        Path images = home.cache().resolve("images");
+        return abs.startsWith(images) ? "/assets/covers/" + images.relativize(abs).toString().replace('\\', '/') : null;
+    }
+
+    private Path cacheFile(String task) {
+        return home.cache().resolve(settings.perTaskCache() ? "top_loras_" + SafeName.task(task) + ".json"
+                : "top_loras.json");
+    }
+
+    /** Tasks that have a cache file, for a task switcher. */
+    public List<String> cachedTasks() {
+        if (!Files.isDirectory(home.cache())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(home.cache())) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("top_loras_") && n.endsWith(".json"))
+                    .map(n -> n.substring("top_loras_".length(), n.length() - ".json".length()))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+}

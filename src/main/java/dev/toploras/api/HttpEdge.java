@@ -1,0 +1,180 @@
+package dev.toploras.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.errors.ErrorCode;
+import dev.toploras.errors.Problem;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * What the HTTP server does before and beside the REST routes, at the Vert.x level: the API key check, the request
+ * size cap, CORS, and the two asset folders. Assets are served here (not by platform-http's static serving, which
+ * would expose the whole working directory) with a path check that nothing outside their folder is reachable.
+ */
+public final class HttpEdge {
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    private static final Map<String, String> TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg",
+            "image/jpeg", "gif", "image/gif", "webp", "image/webp", "avif", "image/avif", "json",
+            "application/json; charset=utf-8");
+    private final String apiKey;
+    private final long maxBodyBytes;
+    private final List<String> corsOrigins;
+    private final Path covers;
+    private final Path outputs;
+    private final ObjectMapper json;
+
+    public HttpEdge(String apiKey, long maxBodyBytes, List<String> corsOrigins, Path covers, Path outputs,
+                    ObjectMapper json) {
+        this.apiKey = apiKey == null ? "" : apiKey;
+        this.maxBodyBytes = maxBodyBytes;
+        this.corsOrigins = List.copyOf(corsOrigins);
+        this.covers = covers.toAbsolutePath().normalize();
+        this.outputs = outputs.toAbsolutePath().normalize();
+        this.json = json;
+    }
+
+    /** Refuses a bind beyond loopback without an API key: anyone on the network could spend the user's quota. */
+    public static void checkExposure(String host, String apiKey) {
+        if ((apiKey == null || apiKey.isBlank()) && !isLoopback(host)) {
+            throw new IllegalArgumentException("server.host=" + host + " would expose the API beyond this machine "
+                    + "without authentication: set api.key (env API_KEY) so clients must send it, or bind 127.0.0.1");
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        String h = host.trim();
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress() && h.matches("[0-9.:\\[\\]a-fA-F]+");
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    public void install(CamelContext camel, int port) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (!corsOrigins.isEmpty()) {
+            router.route().order(-2000).handler(CorsHandler.create().addOrigins(corsOrigins)
+                    .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+                    .allowedHeaders(Set.of("Content-Type", "Authorization", "X-API-Key", "X-ModelScope-Token",
+                            "Last-Event-ID")));
+        }
+        router.route("/api/*").order(-1000).handler(this::guard);
+        router.route("/assets/*").order(-1000).handler(this::guard);
+        router.route(HttpMethod.GET, "/assets/covers/*").order(-900).handler(c -> serve(c, "/assets/covers/", covers,
+                "public, max-age=300"));
+        router.route(HttpMethod.GET, "/assets/outputs/*").order(-900).handler(c -> serve(c, "/assets/outputs/",
+                outputs, "public, max-age=60"));
+        // Last resort for anything nothing else matched: the API's error shape rather than an HTML page.
+        router.route().order(100_000).handler(c -> error(c, ErrorCode.NOT_FOUND, "nothing at " + c.normalizedPath()));
+    }
+
+    private void guard(RoutingContext ctx) {
+        if (!apiKey.isEmpty() && !authorized(ctx)) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            error(ctx, ErrorCode.UNAUTHORIZED, "send the API key as 'Authorization: Bearer <key>' or 'X-API-Key'");
+            return;
+        }
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBodyBytes) {
+            error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "request body of " + length + " bytes is over api.max-body-bytes ("
+                    + maxBodyBytes + ")");
+            return;
+        }
+        ctx.next();
+    }
+
+    private boolean authorized(RoutingContext ctx) {
+        String auth = ctx.request().getHeader("Authorization");
+        String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
+                : ctx.request().getHeader("X-API-Key");
+        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                apiKey.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void serve(RoutingContext ctx, String prefix, Path root, String cacheControl) {
+        Path file = resolve(root, ctx.normalizedPath(), prefix);
+        if (file == null) {
+            error(ctx, ErrorCode.NOT_FOUND, "no such asset");
+            return;
+        }
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            String etag = "\"" + attrs.size() + "-" + attrs.lastModifiedTime().toMillis() + "\"";
+            String name = file.getFileName().toString();
+            String ext = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+            ctx.response().putHeader("ETag", etag)
+                    .putHeader("Last-Modified", HTTP_DATE.format(attrs.lastModifiedTime().toInstant()))
+                    .putHeader("Cache-Control", ext.equals("json") ? "no-cache" : cacheControl)
+                    .putHeader("X-Content-Type-Options", "nosniff");
+            if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+                ctx.response().setStatusCode(304).end();
+                return;
+            }
+            ctx.response().putHeader("Content-Type", TYPES.getOrDefault(ext, "application/octet-stream"))
+                    .sendFile(file.toString());
+        } catch (IOException e) {
+            error(ctx, ErrorCode.NOT_FOUND, "no such asset");
+        }
+    }
+
+    /**
+     * The file a request path names under {@code root}, or null. Vert.x has already decoded and normalised the path
+     * (so {@code %2e%2e} and {@code ..} are gone); this still refuses anything that would leave the folder: absolute
+     * remainders, backslashes, NUL, and symbolic links that point out.
+     */
+    static Path resolve(Path root, String normalizedPath, String prefix) {
+        if (normalizedPath == null || !normalizedPath.startsWith(prefix)) {
+            return null;
+        }
+        String rel = normalizedPath.substring(prefix.length());
+        if (rel.isEmpty() || rel.startsWith("/") || rel.contains("\\") || rel.contains("\0") || rel.contains("..")
+                || rel.contains(":")) {
+            return null;
+        }
+        Path candidate = root.resolve(rel).normalize();
+        if (!candidate.startsWith(root) || !Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        try {
+            Path realRoot = root.toRealPath();
+            return candidate.toRealPath().startsWith(realRoot) ? candidate : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void error(RoutingContext ctx, ErrorCode code, String message) {
+        try {
+            byte[] body = json.writeValueAsBytes(Map.of("error", Problem.of(code, message)));
+            ctx.response().setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json; charset=utf-8")
+                    .end(io.vertx.core.buffer.Buffer.buffer(body));
+        } catch (IOException e) {
+            ctx.response().setStatusCode(500).end();
+        }
+    }
+}
