@@ -67,8 +67,11 @@ public final class HttpEdge {
         if (h.equalsIgnoreCase("localhost")) {
             return true;
         }
+        if (!h.matches("[0-9.:\\[\\]a-fA-F]+")) {
+            return false; // a name other than localhost: never resolved here, never trusted as loopback
+        }
         try {
-            return InetAddress.getByName(h).isLoopbackAddress() && h.matches("[0-9.:\\[\\]a-fA-F]+");
+            return InetAddress.getByName(h).isLoopbackAddress();
         } catch (UnknownHostException e) {
             return false;
         }
