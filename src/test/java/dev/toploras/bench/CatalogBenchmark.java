@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +45,8 @@ import java.util.zip.DeflaterOutputStream;
  * <p>Run: {@code mvn -B -q -DskipTests package exec:java} (see docs/benchmarks.md). Knobs, as system properties:
  * {@code bench.sizes} (20,100,1000), {@code bench.runs} (3), {@code bench.jvmArgs} (flags for the child JVM, e.g.
  * "-XX:TieredStopAtLevel=1"), {@code bench.concurrency} (the product's default, 8), {@code bench.jar}
- * (target/top-loras.jar). It fails (non-zero) only when a run is wrong: exit code, record count, missing covers.
+ * (target/top-loras.jar), {@code bench.stubOnly} (N: only serve the stub, for profiling a run by hand). It
+ * fails (non-zero) only when a run is wrong: exit code, record count, missing covers.
  */
 public final class CatalogBenchmark {
     static final long LISTING_LATENCY_MS = 30;
@@ -75,6 +77,12 @@ public final class CatalogBenchmark {
                 memTotal(), System.getProperty("java.vm.name"), System.getProperty("java.version"));
 
         try (StubModelScope stub = StubModelScope.start()) {
+            Integer stubOnly = Integer.getInteger("bench.stubOnly");
+            if (stubOnly != null) { // for profiling by hand: only the stub, serving N records until killed
+                stub.serve(stubOnly);
+                System.out.println("stub ModelScope serving " + stubOnly + " LoRAs on " + stub.baseUrl());
+                Thread.currentThread().join();
+            }
             System.out.printf("stub ModelScope on %s (listing %d ms/page, covers %d ms, %d-byte PNG)%n",
                     stub.baseUrl(), LISTING_LATENCY_MS, COVER_LATENCY_MS, stub.coverBytes());
             Run baseline = child.version();
@@ -98,7 +106,8 @@ public final class CatalogBenchmark {
     // The child process: the real product, measured from outside.
 
     /** One run of the child: wall time, the CLI's own pipeline figure, pages, peak RSS, stub-side concurrency. */
-    record Run(long wallMs, double pipelineMs, int pages, long rssKb, int maxParallelCovers) {
+    record Run(long wallMs, double pipelineMs, int pages, long rssKb, int maxParallelCovers, double listingMs,
+               double coversMs) {
     }
 
     static final class Child {
@@ -120,7 +129,7 @@ public final class CatalogBenchmark {
                 if (e.exit != 0) {
                     throw new IllegalStateException("--version exited " + e.exit + ": " + e.stderr);
                 }
-                return new Run(e.wallMs, 0, 0, e.rssKb, 0);
+                return new Run(e.wallMs, 0, 0, e.rssKb, 0, 0, 0);
             } finally {
                 deleteTree(dir);
             }
@@ -145,7 +154,7 @@ public final class CatalogBenchmark {
                 }
                 verifyCache(home, n);
                 return new Run(e.wallMs, Double.parseDouble(m.group(3)) * 1000, Integer.parseInt(m.group(2)),
-                        e.rssKb, stub.maxParallelCovers());
+                        e.rssKb, stub.maxParallelCovers(), stub.listingPhaseMs(), stub.coversPhaseMs());
             } finally {
                 deleteTree(home);
             }
@@ -231,6 +240,10 @@ public final class CatalogBenchmark {
         private final AtomicInteger coversInFlight = new AtomicInteger();
         private final AtomicInteger maxCoversInFlight = new AtomicInteger();
         private volatile int records;
+        /** Seen from the stub: first listing request, first cover request, end of the last cover reply. */
+        private final AtomicLong firstListing = new AtomicLong();
+        private final AtomicLong firstCover = new AtomicLong();
+        private final AtomicLong lastCoverEnd = new AtomicLong();
 
         private StubModelScope(HttpServer server, ExecutorService pool) {
             this.server = server;
@@ -264,6 +277,19 @@ public final class CatalogBenchmark {
         void serve(int n) {
             records = n;
             maxCoversInFlight.set(0);
+            firstListing.set(0);
+            firstCover.set(0);
+            lastCoverEnd.set(0);
+        }
+
+        /** From the first listing request to the first cover request: pages, parsing, top N. */
+        double listingPhaseMs() {
+            return (firstCover.get() - firstListing.get()) / 1e6;
+        }
+
+        /** From the first cover request to the end of the last cover reply. */
+        double coversPhaseMs() {
+            return (lastCoverEnd.get() - firstCover.get()) / 1e6;
         }
 
         int maxParallelCovers() {
@@ -276,6 +302,7 @@ public final class CatalogBenchmark {
                     reply(ex, 404, "application/json", "{\"Code\":404,\"Success\":false}".getBytes(StandardCharsets.UTF_8));
                     return;
                 }
+                firstListing.compareAndSet(0, System.nanoTime());
                 JsonNode req = json.readTree(ex.getRequestBody());
                 int size = Math.max(1, Math.min(MAX_PAGE_SIZE, req.path("PageSize").asInt(10)));
                 int page = Math.max(1, req.path("PageNumber").asInt(1));
@@ -334,6 +361,7 @@ public final class CatalogBenchmark {
         }
 
         private void cover(HttpExchange ex) throws IOException {
+            firstCover.compareAndSet(0, System.nanoTime());
             int now = coversInFlight.incrementAndGet();
             maxCoversInFlight.accumulateAndGet(now, Math::max);
             try (ex) {
@@ -346,6 +374,7 @@ public final class CatalogBenchmark {
                 }
                 reply(ex, 200, "image/png", png);
             } finally {
+                lastCoverEnd.accumulateAndGet(System.nanoTime(), Math::max);
                 coversInFlight.decrementAndGet();
             }
         }
@@ -426,12 +455,14 @@ public final class CatalogBenchmark {
 
     /** Medians of the runs for one N, and the ideal: listing latency x pages + ceil(N / concurrency) x cover latency. */
     record Row(int n, int runs, int pages, double wallMs, double pipelineMs, double idealMs, double rssMb,
-               int maxParallelCovers) {
+               int maxParallelCovers, double listingMs, double coversMs, double idealCoversMs) {
         static Row of(int n, int concurrency, List<Run> runs) {
             int pages = runs.get(0).pages();
-            double ideal = LISTING_LATENCY_MS * pages + Math.ceil(n / (double) concurrency) * COVER_LATENCY_MS;
-            return new Row(n, runs.size(), pages, median(runs, Run::wallMs), median(runs, Run::pipelineMs), ideal,
-                    median(runs, Run::rssKb) / 1024.0, runs.stream().mapToInt(Run::maxParallelCovers).max().orElse(0));
+            double idealCovers = Math.ceil(n / (double) concurrency) * COVER_LATENCY_MS;
+            return new Row(n, runs.size(), pages, median(runs, Run::wallMs), median(runs, Run::pipelineMs),
+                    LISTING_LATENCY_MS * pages + idealCovers, median(runs, Run::rssKb) / 1024.0,
+                    runs.stream().mapToInt(Run::maxParallelCovers).max().orElse(0), median(runs, Run::listingMs),
+                    median(runs, Run::coversMs), idealCovers);
         }
 
         double ratio() {
@@ -455,6 +486,16 @@ public final class CatalogBenchmark {
                     r.rssMb, r.maxParallelCovers);
         }
         System.out.println("(medians; outside pipeline = JVM start, Camel start and stop, summary, exit)");
+        System.out.println();
+        System.out.println("Seen from the stub (medians): listing phase = first listing request to first cover request;"
+                + " covers phase = first cover request to the end of the last cover reply.");
+        System.out.println("| N | listing phase (ms) | ideal listing (ms) | covers phase (ms) | ideal covers (ms) "
+                + "| covers/ideal |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "| %d | %.0f | %d | %.0f | %.0f | %.2f |%n", r.n, r.listingMs,
+                    LISTING_LATENCY_MS * r.pages, r.coversMs, r.idealCoversMs, r.coversMs / r.idealCoversMs);
+        }
     }
 
     static void printTargets(List<Row> rows) {
