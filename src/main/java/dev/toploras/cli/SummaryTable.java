@@ -29,7 +29,7 @@ final class SummaryTable {
                     human(age));
         } else {
             int failed = (int) rows.stream().filter(x -> x.coverLocal() == null && x.coverUrl() != null).count();
-            out.printf("%s: %d LoRAs, %d page(s) in %.1f s; covers: %d downloaded, %d unchanged, %d failed%n",
+            out.printf("%s: %d LoRAs, %d page(s) in %.3f s; covers: %d downloaded, %d unchanged, %d failed%n",
                     where, rows.size(), r.pagesFetched(), r.elapsedMs() / 1000.0, r.coversDownloaded(),
                     r.coversUnchanged(), failed);
         }
