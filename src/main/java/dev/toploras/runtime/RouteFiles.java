@@ -21,8 +21,11 @@ public final class RouteFiles {
             "schedules.camel.yaml",
             "api.camel.yaml");
 
-    /** Flows that need the HTTP server, which only `serve` starts; one-shot commands leave them out. */
-    public static final java.util.Set<String> SERVE_ONLY = java.util.Set.of("api.camel.yaml");
+    /**
+     * Flows only `serve` runs: the HTTP API needs the server it starts, and one-shot commands should not pay for
+     * starting (and stopping) a Quartz scheduler they never use.
+     */
+    public static final java.util.Set<String> SERVE_ONLY = java.util.Set.of("api.camel.yaml", "schedules.camel.yaml");
 
     private RouteFiles() {
     }
