@@ -18,7 +18,9 @@ public final class RouteFiles {
             "errors.camel.yaml",
             "catalog.camel.yaml",
             "covers.camel.yaml",
-            "schedules.camel.yaml");
+            "schedules.camel.yaml",
+            "inbox.camel.yaml",
+            "generation.camel.yaml");
 
     private RouteFiles() {
     }
