@@ -15,6 +15,10 @@ public final class ExitCode {
     public static final int INVALID_OUTPUT = 5;
     /** Configuration or a route file is wrong (bad value, YAML error); nothing ran. */
     public static final int CONFIG = 6;
+    /** The job failed, was cancelled, or its request was rejected (see its document or inbox/.error/). */
+    public static final int JOB_NOT_SUCCEEDED = 7;
+    /** No job with that id in cache/outputs/. */
+    public static final int NOT_FOUND = 8;
 
     private ExitCode() {
     }

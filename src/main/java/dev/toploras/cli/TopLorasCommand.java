@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = TopLorasCommand.Version.class,
         description = "Leaderboard of popular ModelScope LoRAs, and text-to-image jobs for them.",
-        subcommands = {FetchCommand.class, ServeCommand.class},
+        subcommands = {FetchCommand.class, ServeCommand.class, SubmitCommand.class, StatusCommand.class,
+            CancelCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -19,7 +20,9 @@ import picocli.CommandLine.Option;
             "3:ModelScope unavailable or timing out after retries",
             "4:ModelScope refused the request (4xx, rate limit, error reply)",
             "5:output failed its JSON Schema; nothing replaced",
-            "6:configuration or route file error"})
+            "6:configuration or route file error",
+            "7:job failed, cancelled or rejected",
+            "8:no such job"})
 public final class TopLorasCommand implements Runnable {
     @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:TOP_LORAS_HOME:-.}",
             description = "Folder holding cache/, routes/ and inbox/ (env TOP_LORAS_HOME; default: current folder).")

@@ -19,7 +19,9 @@ public final class RouteFiles {
             "catalog.camel.yaml",
             "covers.camel.yaml",
             "schedules.camel.yaml",
-            "api.camel.yaml");
+            "api.camel.yaml",
+            "inbox.camel.yaml",
+            "generation.camel.yaml");
 
     /**
      * Flows only `serve` runs: the HTTP API needs the server it starts, and one-shot commands should not pay for

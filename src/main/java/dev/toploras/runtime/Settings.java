@@ -2,6 +2,7 @@ package dev.toploras.runtime;
 
 import dev.toploras.catalog.CatalogSettings;
 import dev.toploras.catalog.CatalogSort;
+import dev.toploras.generation.GenerationSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -93,5 +94,21 @@ public final class Settings {
                 integer("covers.concurrency"),
                 longValue("covers.max-bytes"),
                 new LinkedHashSet<>(list("modelscope.cover-hosts")));
+    }
+
+    /** Jobs may name the configured catalog tasks and text-to-image-synthesis, the one ModelScope generates for. */
+    public GenerationSettings generation(List<String> catalogTasks) {
+        LinkedHashSet<String> tasks = new LinkedHashSet<>(catalogTasks);
+        tasks.add("text-to-image-synthesis");
+        String node = text("runtime.node");
+        if (node.isEmpty()) {
+            try {
+                node = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                node = "localhost";
+            }
+        }
+        return new GenerationSettings(tasks, duration("generation.poll-timeout"),
+                longValue("generation.max-image-bytes"), node);
     }
 }

@@ -12,6 +12,15 @@ import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogSettings;
 import dev.toploras.catalog.CatalogSteps;
 import dev.toploras.covers.CoverDownloader;
+import dev.toploras.generation.GenerationSettings;
+import dev.toploras.generation.GenerationSteps;
+import dev.toploras.generation.JobIntake;
+import dev.toploras.generation.LocalProcessor;
+import dev.toploras.generation.OpenAiImagesProcessor;
+import dev.toploras.generation.PreviewProcessor;
+import dev.toploras.jobs.JobRequestReader;
+import dev.toploras.jobs.JobStore;
+import dev.toploras.modelscope.InferenceClient;
 import dev.toploras.modelscope.ListingClient;
 import dev.toploras.modelscope.LoraNormalizer;
 import dev.toploras.modelscope.UpstreamHealth;
@@ -24,6 +33,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 
 /** Builds the beans the routes call, from the resolved configuration, and binds them by the names the YAML uses. */
 public final class TopLorasBeans implements CamelConfiguration {
@@ -58,6 +69,29 @@ public final class TopLorasBeans implements CamelConfiguration {
         ctx.getRegistry().bind("home", home);
         ctx.getRegistry().bind("coversPool", coversPool);
         ctx.getRegistry().bind("catalogSteps", steps);
+
+        // Generation: the job store, the inbox intake and the worker steps of routes/inbox and generation.
+        GenerationSettings generation = settings.generation(catalog.tasks());
+        JobStore jobs = new JobStore(home, json, clock);
+        String localUrl = settings.text("local.url");
+        LocalProcessor local = localUrl.isEmpty() ? new PreviewProcessor()
+                : new OpenAiImagesProcessor(new UpstreamHttp(settings.duration("local.timeout"), upstreamHealth), json,
+                localUrl);
+        InferenceClient inference = new InferenceClient(http, json, settings.text("modelscope.inference-url"), token);
+        ctx.getRegistry().bind("jobStore", jobs);
+        ctx.getRegistry().bind("jobIntake", new JobIntake(home, jobs,
+                new JobRequestReader(json, generation.tasks()), json, generation.node()));
+        GenerationSteps generationSteps = new GenerationSteps(home, jobs, inference, local, generation);
+        ctx.getRegistry().bind("generationSteps", generationSteps);
+        ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    generationSteps.stopping();
+                }
+            }
+        });
+
         ctx.getRegistry().bind("runStore", runs);
 
         CatalogCache cache = new CatalogCache(json);

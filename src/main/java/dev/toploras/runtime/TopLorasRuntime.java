@@ -34,6 +34,8 @@ public final class TopLorasRuntime implements AutoCloseable {
         // The user's <home>/application.properties, when present, overrides the bundled defaults.
         main.setPropertyPlaceholderLocations("classpath:application.properties,file:"
                 + home.root().resolve("application.properties") + ";optional=true");
+        // A default, so <home>/application.properties or an override can point the inbox elsewhere.
+        main.addInitialProperty("inbox.dir", home.inbox().toString());
         boolean serve = Boolean.parseBoolean(overrides.getOrDefault("runtime.serve", "false"));
         main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home, serve)));
         main.configure().addConfiguration(new TopLorasBeans(home, token, clock));

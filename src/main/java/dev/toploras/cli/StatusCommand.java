@@ -1,0 +1,65 @@
+package dev.toploras.cli;
+
+import dev.toploras.jobs.JobDocument;
+import dev.toploras.jobs.JobStatus;
+import dev.toploras.jobs.JobStore;
+import dev.toploras.runtime.Home;
+import dev.toploras.storage.Json;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Shows a job's status from its document in cache/outputs/ (no runtime needed).")
+public final class StatusCommand implements Callable<Integer> {
+    @ParentCommand
+    TopLorasCommand parent;
+
+    @Parameters(index = "0", paramLabel = "JOB_ID")
+    String jobId;
+
+    @Option(names = "--json", description = "Print the whole job document.")
+    boolean asJson;
+
+    @Override
+    public Integer call() throws Exception {
+        Home home = parent.home();
+        JobStore store = new JobStore(home, Json.mapper(), Clock.systemUTC());
+        Optional<JobDocument> doc = store.find(jobId);
+        if (doc.isEmpty()) {
+            System.err.println("top-loras: no job '" + jobId + "' under " + home.relative(home.cache().resolve("outputs")));
+            return ExitCode.NOT_FOUND;
+        }
+        if (asJson) {
+            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc.get()));
+        } else {
+            print(home, store, doc.get());
+        }
+        return ExitCode.OK;
+    }
+
+    static void print(Home home, JobStore store, JobDocument d) {
+        StringBuilder line = new StringBuilder(d.jobId() + "  " + d.status());
+        if (d.meta().backend() != null) {
+            line.append("  backend ").append(d.meta().backend());
+        }
+        if (!d.status().isTerminal() && store.cancelRequested(d)) {
+            line.append("  (cancel requested)");
+        }
+        d.meta().notes().forEach(n -> line.append("\n  note ").append(n.code()).append(": ").append(n.message()));
+        if (d.error() != null) {
+            line.append("\n  error ").append(d.error().code()).append(": ").append(d.error().message());
+        }
+        d.result().forEach(r -> line.append("\n  image ").append(r.data().url()));
+        line.append("\n  ").append(home.relative(store.documentFile(d.task(), d.jobId())));
+        System.out.println(line);
+    }
+
+    static int exitCode(JobDocument d) {
+        return d.status() == JobStatus.SUCCEEDED ? ExitCode.OK : ExitCode.JOB_NOT_SUCCEEDED;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.toploras.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toploras.jobs.JobDocument;
+import dev.toploras.jobs.JobStore;
+import dev.toploras.runtime.Home;
+import dev.toploras.storage.AtomicFiles;
+import dev.toploras.storage.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.camel.util.TimeUtils;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = {"Hands a job request to the runtime: writes it into <home>/inbox/ (atomically), where a running",
+            "`serve` picks it up. Prints the job id; --wait follows the job until it is finished."})
+public final class SubmitCommand implements Callable<Integer> {
+    @ParentCommand
+    TopLorasCommand parent;
+
+    @Parameters(index = "0", paramLabel = "JOB.json", description = "The job request (see schemas/job-request.schema.json).")
+    Path file;
+
+    @Option(names = "--wait", description = "Wait until the job succeeded, failed or was cancelled.")
+    boolean await;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
+            description = "How long --wait waits (default ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        ObjectMapper json = Json.mapper();
+        JsonNode request;
+        try {
+            request = json.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            System.err.println("top-loras: cannot read " + file + " as JSON: " + e.getMessage());
+            return ExitCode.USAGE;
+        }
+        if (request == null || !request.isObject()) {
+            System.err.println("top-loras: " + file + " must hold a JSON object (a job request)");
+            return ExitCode.USAGE;
+        }
+        // The id decides the inbox file name, so --wait knows which output and which .error file to watch.
+        String jobId = request.path("job_id").asText("");
+        if (jobId.isEmpty()) {
+            jobId = UUID.randomUUID().toString();
+            ((ObjectNode) request).put("job_id", jobId);
+        }
+        if (!jobId.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")) {
+            System.err.println("top-loras: job_id '" + jobId + "' must match [A-Za-z0-9._-]{1,64} and not start with '.'");
+            return ExitCode.USAGE;
+        }
+        Home home = parent.home();
+        Path inboxFile = home.inbox().resolve(jobId + ".json");
+        AtomicFiles.write(inboxFile, json.writeValueAsBytes(request));
+        System.out.println("submitted " + jobId + " (" + home.relative(inboxFile) + ")");
+        return await ? follow(home, jobId, inboxFile.getFileName().toString()) : ExitCode.OK;
+    }
+
+    private int follow(Home home, String jobId, String inboxName) throws InterruptedException {
+        JobStore store = new JobStore(home, Json.mapper(), Clock.systemUTC());
+        Path rejected = home.inbox().resolve(".error").resolve(inboxName + ".error.json");
+        Instant deadline = Instant.now().plus(Duration.ofMillis(TimeUtils.toMilliSeconds(timeout)));
+        while (Instant.now().isBefore(deadline)) {
+            Optional<JobDocument> doc = store.find(jobId);
+            if (doc.isPresent() && doc.get().status().isTerminal()) {
+                StatusCommand.print(home, store, doc.get());
+                return StatusCommand.exitCode(doc.get());
+            }
+            if (doc.isEmpty() && Files.exists(rejected)) {
+                try {
+                    System.err.println("top-loras: rejected: " + Files.readString(rejected).strip());
+                } catch (IOException e) {
+                    System.err.println("top-loras: rejected, see " + rejected);
+                }
+                return ExitCode.JOB_NOT_SUCCEEDED;
+            }
+            Thread.sleep(200); // a CLI waiting on files; the runtime itself never sleeps like this
+        }
+        System.err.println("top-loras: " + jobId + " not finished after " + timeout
+                + " (is `top-loras serve` running for this home?); `status " + jobId + "` shows it later");
+        return ExitCode.JOB_NOT_SUCCEEDED;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.toploras.generation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.ValidationMessage;
+import dev.toploras.errors.ErrorCode;
+import dev.toploras.errors.Problem;
+import dev.toploras.jobs.JobDocument;
+import dev.toploras.jobs.JobException;
+import dev.toploras.jobs.JobRequest;
+import dev.toploras.jobs.JobRequestReader;
+import dev.toploras.jobs.JobStore;
+import dev.toploras.runtime.Home;
+import dev.toploras.storage.AtomicFiles;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.component.jsonvalidator.JsonValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbox steps of routes/inbox.camel.yaml: a request that passed the schema becomes a queued job document
+ * (the truth) before its id goes on the queue; a rejected file gets {@code <name>.error.json} in inbox/.error/.
+ */
+public final class JobIntake {
+    private static final Logger LOG = LoggerFactory.getLogger(JobIntake.class);
+    private final Home home;
+    private final JobStore store;
+    private final JobRequestReader reader;
+    private final ObjectMapper json;
+    private final String node;
+
+    public JobIntake(Home home, JobStore store, JobRequestReader reader, ObjectMapper json, String node) {
+        this.home = home;
+        this.store = store;
+        this.reader = reader;
+        this.json = json;
+        this.node = node;
+    }
+
+    /** Returns the new job's id, or null when the same job_id or idempotency_key was accepted before. */
+    public String accept(byte[] body, String fileName) {
+        JobRequest request = reader.read(body);
+        Optional<JobDocument> existing = store.find(request.jobId());
+        if (existing.isPresent()) {
+            LOG.info("inbox/{}: job {} exists already ({}); not run again", fileName, request.jobId(),
+                    existing.get().status());
+            return null;
+        }
+        if (request.idempotencyKey() != null) {
+            Optional<String> earlier = store.jobForKey(request.idempotencyKey());
+            if (earlier.isPresent()) {
+                LOG.info("inbox/{}: idempotency_key already used by job {}; not run again", fileName, earlier.get());
+                return null;
+            }
+        }
+        store.create(JobDocument.queued(request, store.clock().instant(), node));
+        if (request.idempotencyKey() != null) {
+            store.rememberKey(request.idempotencyKey(), request.jobId());
+        }
+        LOG.info("inbox/{}: queued job {} ({}, backend {})", fileName, request.jobId(), request.task(),
+                request.backend().wire());
+        return request.jobId();
+    }
+
+    /**
+     * Writes inbox/.error/{@code <name>}.error.json; the file consumer then moves the file beside it. When the job
+     * was already stored ({@code jobId} set) only the hand-over to the queue failed: the document stays queued and
+     * the next start runs it, which the message says.
+     */
+    public void reject(Exception e, String fileName, long length, String jobId) {
+        Problem problem = jobId != null
+                ? Problem.of(ErrorCode.TIMEOUT, "job " + jobId + " is stored as queued but the generation queue "
+                        + "stayed full (" + e.getMessage() + "); it runs after the next start of serve, or raise "
+                        + "generation.queue-size", Map.of("job_id", jobId))
+                : length == 0
+                ? Problem.of(ErrorCode.INVALID_REQUEST, "the file is empty; write a job request such as "
+                        + "{\"task\": \"text-to-image-synthesis\", \"model_id\": ..., \"params\": {\"prompt\": ...}}",
+                        Map.of("field", "$"))
+                : problemOf(e);
+        try {
+            ObjectNode doc = json.valueToTree(problem);
+            doc.put("file", fileName);
+            AtomicFiles.write(home.inbox().resolve(".error").resolve(fileName + ".error.json"),
+                    json.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
+        } catch (IOException ex) {
+            throw new IllegalStateException("a problem record always serialises", ex);
+        }
+        LOG.warn("inbox/{} rejected: {}", fileName, problem.message());
+    }
+
+    static Problem problemOf(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof JsonValidationException v && !v.getErrors().isEmpty()) {
+                return schemaProblem(v);
+            }
+            if (c instanceof JobException j) {
+                return j.problem();
+            }
+            if (c instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+                return Problem.of(ErrorCode.INVALID_REQUEST, "the file is not valid JSON: " + j.getOriginalMessage()
+                        + location(j), Map.of("field", "$"));
+            }
+        }
+        return Problem.of(ErrorCode.INVALID_REQUEST, "the request could not be read: " + e.getMessage(),
+                Map.of("field", "$"));
+    }
+
+    private static String location(com.fasterxml.jackson.core.JsonProcessingException j) {
+        return j.getLocation() == null ? ""
+                : " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+    }
+
+    private static Problem schemaProblem(JsonValidationException v) {
+        List<ValidationMessage> errors = v.getErrors().stream()
+                .sorted(Comparator.comparing(ValidationMessage::getMessage)).toList();
+        ValidationMessage first = errors.get(0);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("field", field(first));
+        details.put("schema", "schemas/job-request.schema.json");
+        details.put("errors", errors.stream().map(ValidationMessage::getMessage).toList());
+        return Problem.of(ErrorCode.INVALID_REQUEST, "the job request does not match its schema: "
+                + first.getMessage(), details);
+    }
+
+    /** The JSON path of the offending field; for an unknown or missing field, that field itself. */
+    private static String field(ValidationMessage m) {
+        String at = m.getInstanceLocation() == null ? "$" : m.getInstanceLocation().toString();
+        return m.getProperty() == null ? at : at + "." + m.getProperty();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.toploras.generation;
+
+import dev.toploras.jobs.JobParams;
+import dev.toploras.jobs.JobRequest;
+import dev.toploras.storage.AtomicFiles;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import javax.imageio.ImageIO;
+
+/**
+ * The built-in local backend: a deterministic PNG at the requested size that says, in the picture and in
+ * meta.backend, that it is a preview drawn from the parameters and not a model output. Same parameters, same
+ * bytes. Kept cheap (flat fills, a few lines of text, grey levels only) so a thousand jobs take seconds.
+ */
+public final class PreviewProcessor implements LocalProcessor {
+    public static final String NAME = "local-preview";
+    static {
+        // No display on a server; AWT must not try to find one.
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<LocalImage> render(JobRequest job, Path dir) {
+        JobParams p = job.params();
+        int w = p.width();
+        int h = p.height();
+        Path file = dir.resolve("0.png");
+        AtomicFiles.write(file, png(job, w, h));
+        return List.of(new LocalImage(file, "image/png", w, h));
+    }
+
+    byte[] png(JobRequest job, int w, int h) {
+        // Grey levels keep the PNG at one byte per pixel: encoding is the cost that matters here.
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = img.createGraphics();
+        try {
+            int hash = Objects.hash(job.modelId(), job.params().prompt(), job.params().seed(), job.loras());
+            int shade = 40 + Math.floorMod(hash, 60);
+            g.setColor(new Color(shade, shade, shade));
+            g.fillRect(0, 0, w, h);
+            g.setColor(new Color(shade + 30, shade + 30, shade + 30));
+            int bands = 3 + Math.floorMod(hash >>> 8, 5);
+            for (int i = 0; i < bands; i++) {
+                g.fillRect(0, (int) ((long) h * (2 * i + 1) / (2 * bands + 1)), w, Math.max(1, h / (4 * bands)));
+            }
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
+            g.setColor(Color.WHITE);
+            int big = Math.max(8, Math.min(w / 14, h / 8));
+            int small = Math.max(7, big / 2);
+            int x = Math.max(2, w / 24);
+            int y = big + Math.max(2, h / 24);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, big));
+            g.drawString("LOCAL PREVIEW", x, y);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, small));
+            FontMetrics fm = g.getFontMetrics();
+            List<String> lines = new ArrayList<>();
+            lines.add("not a model output: drawn from the job's parameters");
+            lines.add("model: " + job.modelId());
+            job.loras().forEach((id, weight) -> lines.add("lora: " + id + " x" + weight));
+            JobParams p = job.params();
+            lines.add("size " + w + "x" + h + "  seed " + p.seed() + "  steps " + p.steps() + "  guidance "
+                    + p.guidance());
+            lines.addAll(wrap("prompt: " + p.prompt(), fm, w - 2 * x, 6));
+            for (String line : lines) {
+                y += fm.getHeight();
+                if (y > h - 2) {
+                    break;
+                }
+                g.drawString(line, x, y);
+            }
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not encode the preview PNG: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    private static List<String> wrap(String text, FontMetrics fm, int width, int maxLines) {
+        List<String> out = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split("\\s+")) {
+            if (line.length() > 0 && fm.stringWidth(line + " " + word) > width) {
+                out.add(line.toString());
+                line.setLength(0);
+                if (out.size() == maxLines) {
+                    out.set(maxLines - 1, out.get(maxLines - 1) + " …");
+                    return out;
+                }
+            }
+            line.append(line.length() == 0 ? "" : " ").append(word);
+        }
+        if (line.length() > 0) {
+            out.add(line.toString());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.toploras.jobs;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.toploras.errors.Problem;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code cache/outputs/<safe_task>/<job_id>.json}: the job as the store keeps it, and the file users read.
+ * Checked against schemas/job-document.schema.json before every write.
+ */
+@JsonPropertyOrder({"job_id", "task", "model_id", "loras", "params", "backend", "idempotency_key", "status",
+    "created_at", "started_at", "completed_at", "meta", "result", "error"})
+public record JobDocument(String jobId, String task, String modelId, Map<String, Double> loras, JobParams params,
+                          Backend backend, String idempotencyKey, JobStatus status, Instant createdAt,
+                          Instant startedAt, Instant completedAt, Meta meta, List<ResultImage> result,
+                          Problem error) {
+
+    public record Meta(String backend, int attempts, Double durationSeconds, String node, String remoteTaskId,
+                       List<Problem> notes, Timing timing) {
+        public Meta {
+            notes = notes == null ? List.of() : List.copyOf(notes);
+            timing = timing == null ? new Timing(0, List.of()) : timing;
+        }
+
+        public Meta withAttempts(int n) {
+            return new Meta(backend, n, durationSeconds, node, remoteTaskId, notes, timing);
+        }
+
+        public Meta withBackend(String b) {
+            return new Meta(b, attempts, durationSeconds, node, remoteTaskId, notes, timing);
+        }
+
+        public Meta withRemoteTaskId(String id) {
+            return new Meta(backend, attempts, durationSeconds, node, id, notes, timing);
+        }
+
+        public Meta withTiming(Timing t) {
+            return new Meta(backend, attempts, durationSeconds, node, remoteTaskId, notes, t);
+        }
+    }
+
+    /** Spelled as seed 002 has it (camelCase), unlike the rest of the document. */
+    public record Timing(@JsonProperty("totalMs") long totalMs, List<Step> steps) {
+        public Timing {
+            steps = steps == null ? List.of() : List.copyOf(steps);
+        }
+    }
+
+    public record Step(String name, long ms) {
+    }
+
+    public record ResultImage(int index, String type, ImageData data, ImageMeta meta) {
+    }
+
+    public record ImageData(String url, String base64, String mime) {
+    }
+
+    public record ImageMeta(int width, int height, Long seed) {
+    }
+
+    public static JobDocument queued(JobRequest r, Instant now, String node) {
+        return new JobDocument(r.jobId(), r.task(), r.modelId(), r.loras(), r.params(), r.backend(),
+                r.idempotencyKey(), JobStatus.QUEUED, now, null, null,
+                new Meta(null, 0, null, node, null, List.of(), null), List.of(), null);
+    }
+
+    public JobRequest request() {
+        return new JobRequest(jobId, task, modelId, loras, params, backend, idempotencyKey);
+    }
+
+    public JobDocument withStatus(JobStatus next, Instant now) {
+        JobStatus to = status.moveTo(next);
+        Instant started = to == JobStatus.RUNNING ? now : startedAt;
+        Instant completed = to.isTerminal() ? now : null;
+        Meta m = meta;
+        if (to.isTerminal() && started != null) {
+            m = new Meta(m.backend(), m.attempts(), (now.toEpochMilli() - started.toEpochMilli()) / 1000.0, m.node(),
+                    m.remoteTaskId(), m.notes(), m.timing());
+        }
+        return new JobDocument(jobId, task, modelId, loras, params, backend, idempotencyKey, to, createdAt, started,
+                completed, m, result, error);
+    }
+
+    public JobDocument withMeta(Meta m) {
+        return new JobDocument(jobId, task, modelId, loras, params, backend, idempotencyKey, status, createdAt,
+                startedAt, completedAt, m, result, error);
+    }
+
+    public JobDocument withResult(List<ResultImage> images) {
+        return new JobDocument(jobId, task, modelId, loras, params, backend, idempotencyKey, status, createdAt,
+                startedAt, completedAt, meta, List.copyOf(images), error);
+    }
+
+    public JobDocument withError(Problem p) {
+        return new JobDocument(jobId, task, modelId, loras, params, backend, idempotencyKey, status, createdAt,
+                startedAt, completedAt, meta, result, p);
+    }
+
+    public JobDocument withNote(Problem note) {
+        List<Problem> notes = new ArrayList<>(meta.notes());
+        notes.add(note);
+        return withMeta(new Meta(meta.backend(), meta.attempts(), meta.durationSeconds(), meta.node(),
+                meta.remoteTaskId(), notes, meta.timing()));
+    }
+}

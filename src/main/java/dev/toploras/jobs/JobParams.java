@@ -1,0 +1,19 @@
+package dev.toploras.jobs;
+
+/** Generation parameters as the user gave them; absent ones stay null and are not sent upstream. */
+public record JobParams(String prompt, String negativePrompt, String size, Integer steps, Double guidance,
+                        Long seed, String sampler, Double strength) {
+    public static final String DEFAULT_SIZE = "1024x1024";
+
+    public int width() {
+        return dimension(0);
+    }
+
+    public int height() {
+        return dimension(1);
+    }
+
+    private int dimension(int i) {
+        return Integer.parseInt((size == null ? DEFAULT_SIZE : size).split("x")[i]);
+    }
+}

@@ -1,0 +1,246 @@
+package dev.toploras.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.catalog.SafeName;
+import dev.toploras.runtime.Home;
+import dev.toploras.storage.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job files, the only truth about jobs: {@code cache/outputs/<safe_task>/<job_id>.json} (the document),
+ * {@code <job_id>.events.jsonl} (append-only events), {@code <job_id>/<i>.png} (images) and {@code <job_id>.cancel}
+ * (a cancel request left by another process). Every status change goes through {@link #moveTo}, which also
+ * appends its event, so the document and the log cannot disagree.
+ */
+public final class JobStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
+    private static final String DOC = ".json";
+    private static final String EVENTS = ".events.jsonl";
+    private static final String CANCEL = ".cancel";
+
+    private final Path outputs;
+    private final ObjectMapper json;
+    private final JobDocumentSchema schema;
+    private final Clock clock;
+    private final Map<String, AtomicLong> lastEventIds = new ConcurrentHashMap<>();
+
+    public JobStore(Home home, ObjectMapper json, Clock clock) {
+        this.outputs = home.cache().resolve("outputs");
+        this.json = json;
+        this.schema = new JobDocumentSchema();
+        this.clock = clock;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Path folder(String task) {
+        return outputs.resolve(SafeName.task(task));
+    }
+
+    public Path documentFile(String task, String jobId) {
+        return folder(task).resolve(jobId + DOC);
+    }
+
+    public Path eventsFile(String task, String jobId) {
+        return folder(task).resolve(jobId + EVENTS);
+    }
+
+    public Path imagesDir(String task, String jobId) {
+        return folder(task).resolve(jobId);
+    }
+
+    /** Job ids are unique across tasks, so a job is found by its id alone. */
+    public Optional<Path> locate(String jobId) {
+        if (!Files.isDirectory(outputs)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> dirs = Files.list(outputs)) {
+            return dirs.filter(d -> !d.getFileName().toString().startsWith("."))
+                    .map(d -> d.resolve(jobId + DOC))
+                    .filter(Files::isRegularFile)
+                    .findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + outputs + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<JobDocument> find(String jobId) {
+        return locate(jobId).map(this::read);
+    }
+
+    public JobDocument read(Path file) {
+        try {
+            return json.readValue(file.toFile(), JobDocument.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read job " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first write of a job: its document, status queued, and the first event. */
+    public JobDocument create(JobDocument queued) {
+        write(queued);
+        append(queued, JobEvent.STATUS, Stage.QUEUED, "queued", Map.of("status", JobStatus.QUEUED.wire()));
+        return queued;
+    }
+
+    /** The one place a status changes: checked by the transition table, written, then told in the event log. */
+    public JobDocument moveTo(JobDocument current, JobStatus next, String message) {
+        JobDocument moved = current.withStatus(next, clock.instant());
+        write(moved);
+        String type = switch (next) {
+            case SUCCEEDED -> JobEvent.DONE;
+            case FAILED -> JobEvent.FAILED;
+            default -> JobEvent.STATUS;
+        };
+        Map<String, Object> payload = moved.error() == null
+                ? Map.of("status", next.wire())
+                : Map.of("status", next.wire(), "error", moved.error());
+        append(moved, type, Stage.of(next), message, payload);
+        if (next.isTerminal()) {
+            lastEventIds.remove(moved.jobId());
+        }
+        return moved;
+    }
+
+    /** Saves changes that keep the status (meta, notes, results). */
+    public JobDocument update(JobDocument doc) {
+        write(doc);
+        return doc;
+    }
+
+    public void log(JobDocument doc, Stage stage, String message) {
+        append(doc, JobEvent.LOG, stage, message, Map.of());
+    }
+
+    public void asset(JobDocument doc, JobDocument.ResultImage image) {
+        append(doc, JobEvent.ASSET, Stage.STORING, "image " + image.index() + " stored",
+                Map.of("index", image.index(), "url", image.data().url(), "mime", image.data().mime()));
+    }
+
+    /** Documents still queued or running: what a restart has to pick up again. */
+    public List<JobDocument> unfinished() {
+        List<JobDocument> out = new ArrayList<>();
+        if (!Files.isDirectory(outputs)) {
+            return out;
+        }
+        try (Stream<Path> files = Files.walk(outputs, 2)) {
+            for (Path f : files.filter(this::isDocument).sorted().toList()) {
+                try {
+                    JobDocument d = read(f);
+                    if (!d.status().isTerminal()) {
+                        out.add(d);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("skipping unreadable job file {}: {}", f, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + outputs + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private boolean isDocument(Path p) {
+        String name = p.getFileName().toString();
+        return name.endsWith(DOC) && !name.startsWith(".") && Files.isRegularFile(p)
+                && outputs.relativize(p).getNameCount() == 2;
+    }
+
+    /** Written by another process (the CLI); only the runtime acts on it, so the document keeps one writer. */
+    public void requestCancel(JobDocument doc) {
+        AtomicFiles.writeString(folder(doc.task()).resolve(doc.jobId() + CANCEL),
+                "{\"requested_at\":\"" + clock.instant() + "\"}\n");
+    }
+
+    public boolean cancelRequested(JobDocument doc) {
+        return Files.exists(folder(doc.task()).resolve(doc.jobId() + CANCEL));
+    }
+
+    /** The job an idempotency key already started, if any. */
+    public Optional<String> jobForKey(String key) {
+        Path f = keyFile(key);
+        if (!Files.isRegularFile(f)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.readTree(f.toFile()).path("job_id").asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void rememberKey(String key, String jobId) {
+        AtomicFiles.writeString(keyFile(key), json.createObjectNode().put("job_id", jobId).toString() + "\n");
+    }
+
+    /** Keys are user text: stored under their hash, never as a file name. */
+    private Path keyFile(String key) {
+        return outputs.resolve(".keys").resolve(SafeName.hashOf(key) + ".json");
+    }
+
+    public void clearCancelRequest(JobDocument doc) {
+        AtomicFiles.deleteQuietly(folder(doc.task()).resolve(doc.jobId() + CANCEL));
+    }
+
+    private void write(JobDocument doc) {
+        JsonNode tree = json.valueToTree(doc);
+        schema.check(tree);
+        try {
+            AtomicFiles.write(documentFile(doc.task(), doc.jobId()), json.writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(tree));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise job " + doc.jobId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Appends one line with one write call: the log only grows, so readers that tail it never see a line change;
+     * the rename trick of {@link AtomicFiles} would make every append rewrite the whole log.
+     */
+    private void append(JobDocument doc, String type, Stage stage, String message, Map<String, Object> payload) {
+        Path file = eventsFile(doc.task(), doc.jobId());
+        AtomicLong lastId = lastEventIds.computeIfAbsent(doc.jobId(), id -> new AtomicLong(countLines(file)));
+        synchronized (lastId) {
+            long id = lastId.incrementAndGet();
+            JobEvent event = new JobEvent(id, doc.jobId(), clock.instant(), type, stage, stage.progress(), message,
+                    payload);
+            try {
+                byte[] line = (json.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+                Files.createDirectories(file.getParent());
+                Files.write(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                        StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot append to " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static long countLines(Path file) {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> !l.isBlank()).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

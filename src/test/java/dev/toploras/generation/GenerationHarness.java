@@ -1,0 +1,126 @@
+package dev.toploras.generation;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toploras.runtime.Home;
+import dev.toploras.storage.Json;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/** What the generation tests share: dropping inbox files the way a user does and reading the job files back. */
+final class GenerationHarness {
+    static final String TOKEN = "test-token-XYZ";
+    static final String TASK = "text-to-image-synthesis";
+    static final ObjectMapper JSON = Json.mapper();
+
+    private GenerationHarness() {
+    }
+
+    static ObjectNode job(String jobId, String prompt, String backend) {
+        ObjectNode job = JSON.createObjectNode();
+        if (jobId != null) {
+            job.put("job_id", jobId);
+        }
+        job.put("task", TASK);
+        job.put("model_id", "Qwen/Qwen-Image");
+        job.putObject("loras").put("DiffSynth-Studio/Qwen-Image-Edit-F2P", 1.0);
+        ObjectNode params = job.putObject("params");
+        params.put("prompt", prompt);
+        params.put("size", "128x96");
+        params.put("steps", 30);
+        params.put("guidance", 7.5);
+        params.put("seed", 12345);
+        job.put("backend", backend);
+        return job;
+    }
+
+    /** Writes under a name the inbox ignores, then renames: the way `submit` hands a file over. */
+    static void drop(Home home, String name, String content) {
+        try {
+            Files.createDirectories(home.inbox());
+            Path tmp = home.inbox().resolve("." + name + ".part");
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.move(tmp, home.inbox().resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void drop(Home home, ObjectNode job) {
+        drop(home, job.path("job_id").asText() + ".json", job.toString());
+    }
+
+    static Path doc(Home home, String jobId) {
+        return home.cache().resolve("outputs").resolve(TASK).resolve(jobId + ".json");
+    }
+
+    static JsonNode read(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the job document shows {@code status} and returns it. */
+    static JsonNode awaitStatus(Home home, String jobId, String status) {
+        Path file = doc(home, jobId);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() ->
+                Files.isRegularFile(file) && status.equals(read(file).path("status").asText()));
+        return read(file);
+    }
+
+    static List<JsonNode> events(Home home, String jobId) {
+        try {
+            return Files.readAllLines(home.cache().resolve("outputs").resolve(TASK).resolve(jobId + ".events.jsonl"))
+                    .stream().map(l -> {
+                        try {
+                            return JSON.readTree(l);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String fixture(String name) {
+        try (InputStream in = GenerationHarness.class.getResourceAsStream("/modelscope/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String submitted(String taskId) {
+        return fixture("generation_submit_response.json").replace("0b7e7a5e-1c2d-4e5f-9a8b-7c6d5e4f3a21", taskId);
+    }
+
+    static String succeeded(String imageUrl) {
+        return fixture("task_poll_succeed.json").replace(
+                "https://muse-ai.oss-cn-hangzhou.aliyuncs.com/img/3134f467f50a49b9b8196088bf8c983f.png", imageUrl);
+    }
+
+    static byte[] png(int w, int h) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB), "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
