@@ -39,6 +39,9 @@ public final class ApiErrorProcessor implements Processor {
             if (c instanceof ApiException api) {
                 return Problem.of(api.code(), api.getMessage(), api.details());
             }
+            if (c instanceof Problem.Carrier carrier) {
+                return carrier.problem();
+            }
             if (c instanceof JsonValidationException v) {
                 Map<String, Object> details = new LinkedHashMap<>();
                 List<String> errors = v.getErrors().stream().map(Object::toString).sorted().toList();

@@ -39,10 +39,12 @@ public final class HttpEdge {
     private final List<String> corsOrigins;
     private final Path covers;
     private final Path outputs;
+    private final EventStream events;
     private final ObjectMapper json;
 
     public HttpEdge(String apiKey, long maxBodyBytes, List<String> corsOrigins, Path covers, Path outputs,
-                    ObjectMapper json) {
+                    EventStream events, ObjectMapper json) {
+        this.events = events;
         this.apiKey = apiKey == null ? "" : apiKey;
         this.maxBodyBytes = maxBodyBytes;
         this.corsOrigins = List.copyOf(corsOrigins);
@@ -88,6 +90,9 @@ public final class HttpEdge {
         }
         router.route("/api/*").order(-1000).handler(this::guard);
         router.route("/assets/*").order(-1000).handler(this::guard);
+        // SSE is a long-lived, streamed response: served here rather than through a Camel exchange.
+        router.route(HttpMethod.GET, "/api/v1/generate/:job_id/events").order(-900)
+                .handler(c -> events.handle(c, c.pathParam("job_id")));
         router.route(HttpMethod.GET, "/assets/covers/*").order(-900).handler(c -> serve(c, "/assets/covers/", covers,
                 "public, max-age=300"));
         router.route(HttpMethod.GET, "/assets/outputs/*").order(-900).handler(c -> serve(c, "/assets/outputs/",

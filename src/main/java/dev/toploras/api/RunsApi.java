@@ -15,9 +15,18 @@ import org.apache.camel.Header;
 /** /api/v1/runs: run history, newest first, each run's items and each item's event trail. */
 public final class RunsApi {
     private final RunStore runs;
+    private final java.util.function.Consumer<String> followJobs;
 
-    public RunsApi(RunStore runs) {
+    /** {@code followJobs} brings a running batch run up to date with its jobs before it is read. */
+    public RunsApi(RunStore runs, java.util.function.Consumer<String> followJobs) {
         this.runs = runs;
+        this.followJobs = followJobs;
+    }
+
+    private void follow(String runId) {
+        if (runId != null) {
+            followJobs.accept(runId);
+        }
     }
 
     public ApiReply list(@Header("state") String state, @Header("kind") String kind, @Header("q") String q,
@@ -25,6 +34,7 @@ public final class RunsApi {
         String st = state == null || state.isBlank() ? null : parse(() -> RunState.parse(state.trim()).wire(), "state");
         String kd = kind == null || kind.isBlank() ? null : parse(() -> RunKind.parse(kind.trim()).wire(), "kind");
         String needle = q == null || q.isBlank() ? null : q.trim().toLowerCase(Locale.ROOT);
+        runs.list().stream().filter(r -> "running".equals(r.state())).forEach(r -> follow(r.runId()));
         List<RunDocument> matching = runs.list().stream()
                 .filter(r -> st == null || st.equals(r.state()))
                 .filter(r -> kd == null || kd.equals(r.kind()))
@@ -38,6 +48,7 @@ public final class RunsApi {
     }
 
     public ApiReply get(@Header("run_id") String runId) {
+        follow(runId);
         return ApiReply.ok(runs.get(runId).orElseThrow(() -> ApiException.notFound("run " + runId)));
     }
 
@@ -45,6 +56,7 @@ public final class RunsApi {
                           @Header("has_warning") String hasWarning, @Header("q") String q,
                           @Header("limit") Integer limit, @Header("cursor") String cursor) {
         runs.get(runId).orElseThrow(() -> ApiException.notFound("run " + runId));
+        follow(runId);
         Boolean warned = hasWarning == null || hasWarning.isBlank() ? null : parse(() -> bool(hasWarning), "has_warning");
         String needle = q == null || q.isBlank() ? null : q.trim().toLowerCase(Locale.ROOT);
         List<RunItem> all = runs.items(runId);
@@ -67,6 +79,7 @@ public final class RunsApi {
     }
 
     public ApiReply item(@Header("run_id") String runId, @Header("item_id") String itemId) {
+        follow(runId);
         RunItem it = runs.items(runId).stream().filter(i -> i.itemId().equals(itemId)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("item " + itemId + " of run " + runId));
         Map<String, Object> body = itemBody(it);

@@ -10,6 +10,8 @@ public enum ErrorCode {
     UPSTREAM_RATE_LIMITED(429),
     INTERNAL_ERROR(500),
     UPSTREAM_UNAVAILABLE(502),
+    /** The generation queue is full; the client may try again later. */
+    QUEUE_FULL(503),
     UPSTREAM_REJECTED(502),
     TIMEOUT(504);
 

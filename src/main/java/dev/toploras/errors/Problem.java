@@ -19,6 +19,9 @@ public record Problem(String code, String message, Map<String, Object> details) 
     /** A failure as data: the first cause that carries a code decides it; anything else is an internal error. */
     public static Problem from(Throwable failure) {
         for (Throwable c = failure; c != null; c = c.getCause()) {
+            if (c instanceof Carrier carrier) {
+                return carrier.problem();
+            }
             if (c instanceof Coded coded) {
                 return of(coded.code(), c.getMessage());
             }
@@ -28,6 +31,11 @@ public record Problem(String code, String message, Map<String, Object> details) 
             root = root.getCause();
         }
         return of(ErrorCode.INTERNAL_ERROR, root.getClass().getSimpleName() + ": " + root.getMessage());
+    }
+
+    /** Implemented by exceptions that carry the whole problem (code, message, details) as data. */
+    public interface Carrier {
+        Problem problem();
     }
 
     /** Implemented by exceptions that know which error code they are. */

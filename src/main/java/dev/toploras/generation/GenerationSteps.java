@@ -10,6 +10,7 @@ import dev.toploras.jobs.JobStatus;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.jobs.Stage;
 import dev.toploras.modelscope.InferenceClient;
+import dev.toploras.modelscope.RequestTokens;
 import dev.toploras.modelscope.RemoteTask;
 import dev.toploras.modelscope.UpstreamException;
 import dev.toploras.modelscope.UpstreamRateLimitedException;
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * methods read and write the job store, so every decision ends up in the job's document and event log.
  */
 public final class GenerationSteps {
+    private final java.util.concurrent.atomic.AtomicLong fallbacks = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Map<String, Object> lastFallback;
+    private final RequestTokens tokens;
     private static final Logger LOG = LoggerFactory.getLogger(GenerationSteps.class);
     private final Home home;
     private final JobStore store;
@@ -55,7 +59,8 @@ public final class GenerationSteps {
     private volatile boolean stopping;
 
     public GenerationSteps(Home home, JobStore store, InferenceClient client, LocalProcessor local,
-                           GenerationSettings settings) {
+                           GenerationSettings settings, RequestTokens tokens) {
+        this.tokens = tokens;
         this.home = home;
         this.store = store;
         this.client = client;
@@ -65,6 +70,14 @@ public final class GenerationSteps {
 
     /** Takes a job off the queue: null when there is nothing to do (finished, cancelled, held elsewhere). */
     public GenerationRun begin(String jobId) {
+        GenerationRun run = claim(jobId);
+        if (run == null) {
+            tokens.remove(jobId); // nothing will run: a token sent for this job has no further use
+        }
+        return run;
+    }
+
+    private GenerationRun claim(String jobId) {
         Optional<JobDocument> found = store.find(jobId);
         if (found.isEmpty()) {
             LOG.warn("job {} was queued but has no document; skipped", jobId);
@@ -106,7 +119,7 @@ public final class GenerationSteps {
         Backend backend = run.doc().backend();
         if (backend == Backend.LOCAL) {
             run.useLocal();
-        } else if (backend == Backend.REMOTE || client.hasToken()) {
+        } else if (backend == Backend.REMOTE || client.hasToken(run.jobId())) {
             run.useRemote();
         } else {
             note(run, fallbackNote("no_token", "MODELSCOPE_API_TOKEN is not set; rendered a local preview "
@@ -153,7 +166,7 @@ public final class GenerationSteps {
         if (store.clock().instant().isAfter(run.pollDeadline())) {
             throw new PollTimeoutException(run.remoteTaskId(), settings.pollTimeout());
         }
-        RemoteTask task = client.poll(run.remoteTaskId());
+        RemoteTask task = client.poll(run.remoteTaskId(), run.jobId());
         switch (task.state()) {
             case SUCCEEDED -> {
                 run.outputUrls(task.outputImages());
@@ -257,7 +270,18 @@ public final class GenerationSteps {
         run.useLocal();
     }
 
-    private static Problem fallbackNote(String reason, String message, Map<String, Object> details) {
+    /** For /api/health: how often the local fallback was taken since start, and the latest reason. */
+    public Map<String, Object> health() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("fallbacks_since_start", fallbacks.get());
+        h.put("last_fallback", lastFallback);
+        h.put("workers_busy", claimed.size());
+        return h;
+    }
+
+    private Problem fallbackNote(String reason, String message, Map<String, Object> details) {
+        fallbacks.incrementAndGet();
+        lastFallback = Map.of("reason", reason, "at", store.clock().instant().toString());
         Map<String, Object> d = new LinkedHashMap<>(details);
         d.putIfAbsent("reason", reason);
         return new Problem("FALLBACK_LOCAL", message, d);
@@ -311,6 +335,7 @@ public final class GenerationSteps {
                 store.clearCancelRequest(run.doc());
             }
             claimed.remove(run.jobId());
+            tokens.remove(run.jobId());
         }
     }
 

@@ -44,27 +44,37 @@ public final class JobIntake {
 
     /** Returns the new job's id, or null when the same job_id or idempotency_key was accepted before. */
     public String accept(byte[] body, String fileName) {
+        Acceptance a = acceptRequest(body, "inbox/" + fileName);
+        return a.created() ? a.jobId() : null;
+    }
+
+    /** A request as accepted: the job it names, and whether it was created now or existed already. */
+    public record Acceptance(String jobId, boolean created) {
+    }
+
+    /** The one way a request becomes a job, whatever brought it (inbox file, HTTP, batch). */
+    public Acceptance acceptRequest(byte[] body, String source) {
         JobRequest request = reader.read(body);
         Optional<JobDocument> existing = store.find(request.jobId());
         if (existing.isPresent()) {
-            LOG.info("inbox/{}: job {} exists already ({}); not run again", fileName, request.jobId(),
+            LOG.info("{}: job {} exists already ({}); not run again", source, request.jobId(),
                     existing.get().status());
-            return null;
+            return new Acceptance(request.jobId(), false);
         }
         if (request.idempotencyKey() != null) {
             Optional<String> earlier = store.jobForKey(request.idempotencyKey());
             if (earlier.isPresent()) {
-                LOG.info("inbox/{}: idempotency_key already used by job {}; not run again", fileName, earlier.get());
-                return null;
+                LOG.info("{}: idempotency_key already used by job {}; not run again", source, earlier.get());
+                return new Acceptance(earlier.get(), false);
             }
         }
         store.create(JobDocument.queued(request, store.clock().instant(), node));
         if (request.idempotencyKey() != null) {
             store.rememberKey(request.idempotencyKey(), request.jobId());
         }
-        LOG.info("inbox/{}: queued job {} ({}, backend {})", fileName, request.jobId(), request.task(),
+        LOG.info("{}: queued job {} ({}, backend {})", source, request.jobId(), request.task(),
                 request.backend().wire());
-        return request.jobId();
+        return new Acceptance(request.jobId(), true);
     }
 
     /**

@@ -5,7 +5,7 @@ import dev.toploras.errors.Problem;
 import java.util.Map;
 
 /** A job could not be accepted or carried out; {@link #problem()} is what the user sees, stored as data. */
-public class JobException extends RuntimeException {
+public class JobException extends RuntimeException implements Problem.Carrier {
     private final transient Problem problem;
 
     public JobException(ErrorCode code, String message, Map<String, Object> details) {
@@ -18,6 +18,7 @@ public class JobException extends RuntimeException {
         this.problem = problem;
     }
 
+    @Override
     public Problem problem() {
         return problem;
     }

@@ -137,6 +137,11 @@ public final class JobStore {
 
     /** Documents still queued or running: what a restart has to pick up again. */
     public List<JobDocument> unfinished() {
+        return all().stream().filter(d -> !d.status().isTerminal()).toList();
+    }
+
+    /** Every readable job document, in file order; an unreadable one is skipped with a warning. */
+    public List<JobDocument> all() {
         List<JobDocument> out = new ArrayList<>();
         if (!Files.isDirectory(outputs)) {
             return out;
@@ -144,10 +149,7 @@ public final class JobStore {
         try (Stream<Path> files = Files.walk(outputs, 2)) {
             for (Path f : files.filter(this::isDocument).sorted().toList()) {
                 try {
-                    JobDocument d = read(f);
-                    if (!d.status().isTerminal()) {
-                        out.add(d);
-                    }
+                    out.add(read(f));
                 } catch (RuntimeException e) {
                     LOG.warn("skipping unreadable job file {}: {}", f, e.getMessage());
                 }

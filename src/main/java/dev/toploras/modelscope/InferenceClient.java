@@ -27,23 +27,31 @@ public final class InferenceClient {
     private final ObjectMapper json;
     private final String baseUrl;
     private final Supplier<Optional<String>> token;
+    private final RequestTokens perJob;
 
-    public InferenceClient(UpstreamHttp http, ObjectMapper json, String baseUrl, Supplier<Optional<String>> token) {
+    public InferenceClient(UpstreamHttp http, ObjectMapper json, String baseUrl, Supplier<Optional<String>> token,
+                           RequestTokens perJob) {
         this.http = http;
         this.json = json;
         this.baseUrl = ListingClient.stripSlash(baseUrl);
         this.token = token;
+        this.perJob = perJob;
     }
 
-    public boolean hasToken() {
-        return token.get().isPresent();
+    /** A token sent with the job's own request wins over MODELSCOPE_API_TOKEN. */
+    private Optional<String> tokenFor(String jobId) {
+        return perJob.get(jobId).or(token);
+    }
+
+    public boolean hasToken(String jobId) {
+        return tokenFor(jobId).isPresent();
     }
 
     /** Starts an asynchronous generation; returns ModelScope's task id. */
     public String submit(JobRequest job) {
         URI uri = URI.create(baseUrl + "/v1/images/generations");
         String what = "ModelScope API-Inference submit for job " + job.jobId();
-        HttpRequest request = authorized(uri, what)
+        HttpRequest request = authorized(uri, what, job.jobId())
                 .header("Content-Type", "application/json")
                 .header("X-ModelScope-Async-Mode", "true")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(job)))
@@ -56,11 +64,11 @@ public final class InferenceClient {
         return taskId;
     }
 
-    public RemoteTask poll(String taskId) {
+    public RemoteTask poll(String taskId, String jobId) {
         URI uri = URI.create(baseUrl + "/v1/tasks/" + java.net.URLEncoder.encode(taskId,
                 java.nio.charset.StandardCharsets.UTF_8));
         String what = "ModelScope API-Inference task " + taskId;
-        HttpRequest request = authorized(uri, what)
+        HttpRequest request = authorized(uri, what, jobId)
                 .header("X-ModelScope-Task-Type", "image_generation")
                 .GET()
                 .build();
@@ -138,9 +146,9 @@ public final class InferenceClient {
         }
     }
 
-    private HttpRequest.Builder authorized(URI uri, String what) {
-        String t = token.get().orElseThrow(() -> new UpstreamUnauthorizedException(
-                what + " needs a token: set MODELSCOPE_API_TOKEN", 401));
+    private HttpRequest.Builder authorized(URI uri, String what, String jobId) {
+        String t = tokenFor(jobId).orElseThrow(() -> new UpstreamUnauthorizedException(
+                what + " needs a token: set MODELSCOPE_API_TOKEN or send X-ModelScope-Token", 401));
         return http.request(uri).header("Authorization", "Bearer " + t).header("Accept", "application/json");
     }
 

@@ -17,10 +17,18 @@ public final class RunHandle {
     private final Map<String, RunItem> items = new LinkedHashMap<>();
     private RunDocument doc;
 
-    RunHandle(RunStore store, RunDocument doc, Clock clock) {
+    RunHandle(RunStore store, RunDocument doc, Clock clock, List<RunItem> existing, long lastEventId) {
         this.store = store;
         this.doc = doc;
         this.clock = clock;
+        existing.forEach(i -> items.put(i.itemId(), i));
+        eventIds.set(lastEventId);
+    }
+
+    /** The stage an item is at, or null for an item the run does not have. */
+    public synchronized String stageOf(String itemId) {
+        RunItem it = items.get(itemId);
+        return it == null ? null : it.stage();
     }
 
     public String runId() {

@@ -60,10 +60,31 @@ public final class RunStore {
         }
         RunDocument doc = new RunDocument(id, kind.wire(), RunState.RUNNING.wire(), params, clock.instant(), null,
                 new RunDocument.Counts(0, 0, 0, 0), null);
-        RunHandle handle = new RunHandle(this, doc, clock);
+        RunHandle handle = new RunHandle(this, doc, clock, List.of(), 0);
         active.put(id, handle);
         handle.flush();
         return handle;
+    }
+
+    /**
+     * The handle of a run still going: the live one, or, after a restart, one rebuilt from its files so the run can
+     * be brought to an end. Empty for unknown and finished runs.
+     */
+    public synchronized Optional<RunHandle> running(String runId) {
+        if (!SAFE_ID.matcher(runId).matches()) {
+            return Optional.empty();
+        }
+        RunHandle live = active.get(runId);
+        if (live != null) {
+            return Optional.of(live);
+        }
+        Optional<RunDocument> doc = read(dir(runId).resolve("run.json"), RunDocument.class);
+        if (doc.isEmpty() || RunState.parse(doc.get().state()).isFinal()) {
+            return Optional.empty();
+        }
+        RunHandle h = new RunHandle(this, doc.get(), clock, items(runId), events(runId, null).size());
+        active.put(runId, h);
+        return Optional.of(h);
     }
 
     void finished(RunHandle h) {

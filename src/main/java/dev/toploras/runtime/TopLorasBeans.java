@@ -2,6 +2,10 @@ package dev.toploras.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.api.ApiErrorProcessor;
+import dev.toploras.api.BatchApi;
+import dev.toploras.api.EventStream;
+import dev.toploras.api.JobsApi;
+import dev.toploras.api.TokenHeaderProcessor;
 import dev.toploras.api.ApiHeaderFilter;
 import dev.toploras.api.ApiReplyProcessor;
 import dev.toploras.api.CatalogApi;
@@ -23,6 +27,7 @@ import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.InferenceClient;
 import dev.toploras.modelscope.ListingClient;
 import dev.toploras.modelscope.LoraNormalizer;
+import dev.toploras.modelscope.RequestTokens;
 import dev.toploras.modelscope.UpstreamHealth;
 import dev.toploras.modelscope.UpstreamHttp;
 import dev.toploras.runs.RunStore;
@@ -30,6 +35,8 @@ import dev.toploras.storage.Json;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.function.IntSupplier;
+import org.apache.camel.component.seda.SedaEndpoint;
 import java.util.function.Supplier;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -77,11 +84,27 @@ public final class TopLorasBeans implements CamelConfiguration {
         LocalProcessor local = localUrl.isEmpty() ? new PreviewProcessor()
                 : new OpenAiImagesProcessor(new UpstreamHttp(settings.duration("local.timeout"), upstreamHealth), json,
                 localUrl);
-        InferenceClient inference = new InferenceClient(http, json, settings.text("modelscope.inference-url"), token);
+        RequestTokens requestTokens = new RequestTokens();
+        InferenceClient inference = new InferenceClient(http, json, settings.text("modelscope.inference-url"), token,
+                requestTokens);
         ctx.getRegistry().bind("jobStore", jobs);
-        ctx.getRegistry().bind("jobIntake", new JobIntake(home, jobs,
-                new JobRequestReader(json, generation.tasks()), json, generation.node()));
-        GenerationSteps generationSteps = new GenerationSteps(home, jobs, inference, local, generation);
+        JobRequestReader requestReader = new JobRequestReader(json, generation.tasks());
+        JobIntake jobIntake = new JobIntake(home, jobs, requestReader, json, generation.node());
+        ctx.getRegistry().bind("jobIntake", jobIntake);
+        GenerationSteps generationSteps = new GenerationSteps(home, jobs, inference, local, generation,
+                requestTokens);
+        ctx.getRegistry().bind("requestTokens", requestTokens);
+
+        // HTTP API over the job store and the queue (the same ones the inbox uses).
+        IntSupplier queueRoom = () -> ctx.getEndpoints().stream()
+                .filter(e -> e instanceof SedaEndpoint s && "generate".equals(s.getEndpointBaseUri()
+                        .replaceFirst("^seda:(//)?", "")))
+                .map(e -> ((SedaEndpoint) e).getQueue().remainingCapacity()).findFirst().orElse(Integer.MAX_VALUE);
+        BatchApi batches = new BatchApi(jobIntake, requestReader, runs, jobs, requestTokens, queueRoom, json);
+        ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json));
+        ctx.getRegistry().bind("batchApi", batches);
+        ctx.getRegistry().bind("runsApi", new RunsApi(runs, batches::sync));
+        ctx.getRegistry().bind("tokenHeader", new TokenHeaderProcessor());
         ctx.getRegistry().bind("generationSteps", generationSteps);
         ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
@@ -99,14 +122,23 @@ public final class TopLorasBeans implements CamelConfiguration {
         ctx.getRegistry().bind("apiError", new ApiErrorProcessor(json));
         ctx.getRegistry().bind("apiHeaderFilter", new ApiHeaderFilter());
         ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, cache, runs, clock));
-        ctx.getRegistry().bind("runsApi", new RunsApi(runs));
-        ctx.getRegistry().bind("systemApi", new SystemApi(home, runs, upstreamHealth, baseUrl, clock));
+
+        SystemApi system = new SystemApi(home, runs, upstreamHealth, baseUrl, clock);
+        int queueSize = settings.integer("generation.queue-size");
+        IntSupplier queueDepth = () -> queueSize - Math.min(queueSize, queueRoom.getAsInt());
+        system.section("queue", () -> java.util.Map.of("depth", queueDepth.getAsInt(), "capacity", queueSize,
+                "consumers", settings.integer("generation.concurrent-consumers")));
+        system.section("generation", generationSteps::health);
+        system.gauge("top_loras_queue_depth", queueDepth::getAsInt);
+        ctx.getRegistry().bind("systemApi", system);
         if (settings.bool("runtime.serve")) {
             String apiKey = settings.text("api.key");
             HttpEdge.checkExposure(settings.text("server.host"), apiKey);
+            EventStream events = new EventStream(id -> jobs.locate(id).map(doc -> doc.resolveSibling(
+                    doc.getFileName().toString().replaceFirst("\\.json$", ".events.jsonl"))), json, 20, 15_000);
             HttpEdge edge = new HttpEdge(apiKey, settings.longValue("api.max-body-bytes"),
                     settings.list("api.cors-origins"), home.cache().resolve("images"), home.cache().resolve("outputs"),
-                    json);
+                    events, json);
             int port = settings.integer("server.port");
             ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
         }
