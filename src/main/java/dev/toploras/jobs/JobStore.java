@@ -8,6 +8,7 @@ import dev.toploras.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -146,17 +147,29 @@ public final class JobStore {
         if (!Files.isDirectory(outputs)) {
             return out;
         }
-        try (Stream<Path> files = Files.walk(outputs, 2)) {
-            for (Path f : files.filter(this::isDocument).sorted().toList()) {
-                try {
-                    out.add(read(f));
-                } catch (RuntimeException e) {
-                    LOG.warn("skipping unreadable job file {}: {}", f, e.getMessage());
+        // Directory streams, not Files.walk: a walk fails on a temp file renamed away while it looks at it, and
+        // writers rename temp files all the time.
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(outputs, Files::isDirectory)) {
+            for (Path dir : tasks) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + DOC)) {
+                    for (Path f : files) {
+                        if (!isDocument(f)) {
+                            continue;
+                        }
+                        try {
+                            out.add(read(f));
+                        } catch (RuntimeException e) {
+                            if (Files.exists(f)) {
+                                LOG.warn("skipping unreadable job file {}: {}", f, e.getMessage());
+                            }
+                        }
+                    }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + outputs + ": " + e.getMessage(), e);
         }
+        out.sort(java.util.Comparator.comparing(JobDocument::jobId));
         return out;
     }
 
