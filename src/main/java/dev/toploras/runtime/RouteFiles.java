@@ -24,10 +24,11 @@ public final class RouteFiles {
             "generation.camel.yaml");
 
     /**
-     * Flows only `serve` runs: the HTTP API needs the server it starts, and one-shot commands should not pay for
-     * starting (and stopping) a Quartz scheduler they never use.
+     * Flows only `serve` runs: the HTTP API needs the server it starts, and a one-shot `fetch` should not pay for
+     * a Quartz scheduler, the job worker or the inbox it never uses (start-up time is most of a fetch).
      */
-    public static final java.util.Set<String> SERVE_ONLY = java.util.Set.of("api.camel.yaml", "schedules.camel.yaml");
+    public static final java.util.Set<String> SERVE_ONLY = java.util.Set.of("api.camel.yaml", "schedules.camel.yaml",
+            "inbox.camel.yaml", "generation.camel.yaml");
 
     private RouteFiles() {
     }

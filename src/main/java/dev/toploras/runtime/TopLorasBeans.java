@@ -76,7 +76,17 @@ public final class TopLorasBeans implements CamelConfiguration {
         ctx.getRegistry().bind("home", home);
         ctx.getRegistry().bind("coversPool", coversPool);
         ctx.getRegistry().bind("catalogSteps", steps);
+        ctx.getRegistry().bind("runStore", runs);
+        // Named by camel.component.platform-http.header-filter-strategy, which Camel binds in every mode.
+        ctx.getRegistry().bind("apiHeaderFilter", new ApiHeaderFilter());
+        if (settings.bool("runtime.serve")) {
+            // One-shot commands load only the catalog flows (RouteFiles.SERVE_ONLY), so they build none of this.
+            serveBeans(ctx, settings, json, http, upstreamHealth, catalog, runs);
+        }
+    }
 
+    private void serveBeans(CamelContext ctx, Settings settings, ObjectMapper json, UpstreamHttp http,
+                            UpstreamHealth upstreamHealth, CatalogSettings catalog, RunStore runs) throws Exception {
         // Generation: the job store, the inbox intake and the worker steps of routes/inbox and generation.
         GenerationSettings generation = settings.generation(catalog.tasks());
         JobStore jobs = new JobStore(home, json, clock);
@@ -87,24 +97,13 @@ public final class TopLorasBeans implements CamelConfiguration {
         RequestTokens requestTokens = new RequestTokens();
         InferenceClient inference = new InferenceClient(http, json, settings.text("modelscope.inference-url"), token,
                 requestTokens);
-        ctx.getRegistry().bind("jobStore", jobs);
         JobRequestReader requestReader = new JobRequestReader(json, generation.tasks());
         JobIntake jobIntake = new JobIntake(home, jobs, requestReader, json, generation.node());
-        ctx.getRegistry().bind("jobIntake", jobIntake);
         GenerationSteps generationSteps = new GenerationSteps(home, jobs, inference, local, generation,
                 requestTokens);
+        ctx.getRegistry().bind("jobStore", jobs);
+        ctx.getRegistry().bind("jobIntake", jobIntake);
         ctx.getRegistry().bind("requestTokens", requestTokens);
-
-        // HTTP API over the job store and the queue (the same ones the inbox uses).
-        IntSupplier queueRoom = () -> ctx.getEndpoints().stream()
-                .filter(e -> e instanceof SedaEndpoint s && "generate".equals(s.getEndpointBaseUri()
-                        .replaceFirst("^seda:(//)?", "")))
-                .map(e -> ((SedaEndpoint) e).getQueue().remainingCapacity()).findFirst().orElse(Integer.MAX_VALUE);
-        BatchApi batches = new BatchApi(jobIntake, requestReader, runs, jobs, requestTokens, queueRoom, json);
-        ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json));
-        ctx.getRegistry().bind("batchApi", batches);
-        ctx.getRegistry().bind("runsApi", new RunsApi(runs, batches::sync));
-        ctx.getRegistry().bind("tokenHeader", new TokenHeaderProcessor());
         ctx.getRegistry().bind("generationSteps", generationSteps);
         ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
@@ -115,15 +114,21 @@ public final class TopLorasBeans implements CamelConfiguration {
             }
         });
 
-        ctx.getRegistry().bind("runStore", runs);
-
-        CatalogCache cache = new CatalogCache(json);
+        // HTTP API over the same stores and queue the inbox and the catalog use.
+        IntSupplier queueRoom = () -> ctx.getEndpoints().stream()
+                .filter(e -> e instanceof SedaEndpoint s && "generate".equals(s.getEndpointBaseUri()
+                        .replaceFirst("^seda:(//)?", "")))
+                .map(e -> ((SedaEndpoint) e).getQueue().remainingCapacity()).findFirst().orElse(Integer.MAX_VALUE);
+        BatchApi batches = new BatchApi(jobIntake, requestReader, runs, jobs, requestTokens, queueRoom, json);
+        ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json));
+        ctx.getRegistry().bind("batchApi", batches);
+        ctx.getRegistry().bind("runsApi", new RunsApi(runs, batches::sync));
+        ctx.getRegistry().bind("tokenHeader", new TokenHeaderProcessor());
         ctx.getRegistry().bind("apiReply", new ApiReplyProcessor(json));
         ctx.getRegistry().bind("apiError", new ApiErrorProcessor(json));
-        ctx.getRegistry().bind("apiHeaderFilter", new ApiHeaderFilter());
-        ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, cache, runs, clock));
+        ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, new CatalogCache(json), runs, clock));
 
-        SystemApi system = new SystemApi(home, runs, upstreamHealth, baseUrl, clock);
+        SystemApi system = new SystemApi(home, runs, upstreamHealth, settings.text("modelscope.base-url"), clock);
         int queueSize = settings.integer("generation.queue-size");
         IntSupplier queueDepth = () -> queueSize - Math.min(queueSize, queueRoom.getAsInt());
         system.section("queue", () -> java.util.Map.of("depth", queueDepth.getAsInt(), "capacity", queueSize,
@@ -131,16 +136,15 @@ public final class TopLorasBeans implements CamelConfiguration {
         system.section("generation", generationSteps::health);
         system.gauge("top_loras_queue_depth", queueDepth::getAsInt);
         ctx.getRegistry().bind("systemApi", system);
-        if (settings.bool("runtime.serve")) {
-            String apiKey = settings.text("api.key");
-            HttpEdge.checkExposure(settings.text("server.host"), apiKey);
-            EventStream events = new EventStream(id -> jobs.locate(id).map(doc -> doc.resolveSibling(
-                    doc.getFileName().toString().replaceFirst("\\.json$", ".events.jsonl"))), json, 20, 15_000);
-            HttpEdge edge = new HttpEdge(apiKey, settings.longValue("api.max-body-bytes"),
-                    settings.list("api.cors-origins"), home.cache().resolve("images"), home.cache().resolve("outputs"),
-                    events, json);
-            int port = settings.integer("server.port");
-            ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
-        }
+
+        String apiKey = settings.text("api.key");
+        HttpEdge.checkExposure(settings.text("server.host"), apiKey);
+        EventStream events = new EventStream(id -> jobs.locate(id).map(doc -> doc.resolveSibling(
+                doc.getFileName().toString().replaceFirst("\\.json$", ".events.jsonl"))), json, 20, 15_000);
+        HttpEdge edge = new HttpEdge(apiKey, settings.longValue("api.max-body-bytes"),
+                settings.list("api.cors-origins"), home.cache().resolve("images"), home.cache().resolve("outputs"),
+                events, json);
+        int port = settings.integer("server.port");
+        ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
     }
 }
