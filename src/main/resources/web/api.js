@@ -13,10 +13,10 @@ export class ApiError extends Error {
 /** A key given as #key=... in the address is taken into sessionStorage and removed from the address bar. */
 export function takeKeyFromFragment() {
   const m = location.hash.match(/(?:^#|&)key=([^&]+)/);
-  if (m) {
-    setApiKey(decodeURIComponent(m[1]));
-    history.replaceState(null, '', location.pathname + location.search);
-  }
+  if (!m) return false;
+  setApiKey(decodeURIComponent(m[1]));
+  history.replaceState(null, '', location.pathname + location.search);
+  return true;
 }
 
 export const apiKey = () => sessionStorage.getItem(KEY) || '';
@@ -96,4 +96,35 @@ export function follow(jobId, onEvent) {
   };
   tick();
   return () => { stopped = true; };
+}
+
+// An <img> cannot send the API key, so with a key set /assets images are fetched with it when they come near the
+// viewport and shown from a blob: URL (released once drawn); without a key they are plain lazy-loaded URLs.
+const nearViewport = 'IntersectionObserver' in window ? new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (!e.isIntersecting) continue;
+    nearViewport.unobserve(e.target);
+    fetchImage(e.target);
+  }
+}, { rootMargin: '300px' }) : null;
+
+async function fetchImage(img) {
+  try {
+    const res = await fetch(img.dataset.src, { headers: { Authorization: 'Bearer ' + apiKey() } });
+    if (!res.ok) throw new Error('HTTP ' + res.status);
+    const url = URL.createObjectURL(await res.blob());
+    img.addEventListener('load', () => URL.revokeObjectURL(url), { once: true });
+    img.src = url;
+  } catch {
+    img.dispatchEvent(new Event('error'));
+  }
+}
+
+export function setImage(img, url) {
+  if (!apiKey() || !url.startsWith('/assets/')) {
+    img.src = url;
+    return;
+  }
+  img.dataset.src = url;
+  if (nearViewport && img.loading === 'lazy') nearViewport.observe(img); else fetchImage(img);
 }

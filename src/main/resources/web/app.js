@@ -205,8 +205,10 @@ function init() {
     $('#settings').open = true;
     $('#api-key').focus();
   });
+  const useKey = () => { problem(''); $('#settings').open = false; $('#api-key').value = apiKey(); load(view.task); loadHistory($('#history')); };
   $('#api-key').value = apiKey();
-  $('#api-key-save').addEventListener('click', () => { setApiKey($('#api-key').value.trim()); load(view.task); loadHistory($('#history')); });
+  $('#api-key-save').addEventListener('click', () => { setApiKey($('#api-key').value.trim()); useKey(); });
+  window.addEventListener('hashchange', () => { if (takeKeyFromFragment()) useKey(); });
   const ratio = localStorage.getItem(RATIO) || '16 / 9';
   $('#ratio').value = ratio;
   setRatio(ratio);

@@ -1,6 +1,6 @@
 // The leaderboard in the page: loaded once per task (all pages), then searched, filtered, sorted and paged here,
 // so typing stays instant with a thousand records. Cards are built with textContent only.
-import { get, query } from './api.js';
+import { get, query, setImage } from './api.js';
 
 export async function loadTask(task) {
   const records = [];
@@ -71,11 +71,12 @@ export function cover(r, { eager = false } = {}) {
     box.append(el('span', { text: 'No cover' }));
     return box;
   }
-  const img = el('img', { src: r.cover_local, alt: `Cover of ${r.title_en || r.id}`, loading: eager ? 'eager' : 'lazy',
+  const img = el('img', { alt: `Cover of ${r.title_en || r.id}`, loading: eager ? 'eager' : 'lazy',
     decoding: 'async', width: 320, height: 180 });
   img.addEventListener('load', () => box.classList.add('loaded'), { once: true });
   img.addEventListener('error', () => { box.classList.add('missing'); img.remove(); box.append(el('span', { text: 'Cover unavailable' })); }, { once: true });
   box.append(img);
+  setImage(img, r.cover_local);
   return box;
 }
 

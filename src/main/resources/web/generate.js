@@ -1,6 +1,6 @@
 // Generate: the form (validated with the API's ranges), presets, export, submit, live progress, results, cancel,
 // run again, compare across the shortlist, and reopening past jobs.
-import { get, post, follow, query, ApiError } from './api.js';
+import { get, post, follow, query, setImage, ApiError } from './api.js';
 import { LIMITS, buildRequest, validate, fit, randomSeed, evenWeights, suggestedParams } from './jobrequest.js';
 import { el } from './catalog.js';
 
@@ -212,8 +212,9 @@ function render(v, job, live) {
   for (const r of job.result || []) {
     if (r.type !== 'image' || !r.data?.asset_url || !r.data.asset_url.startsWith('/assets/')) continue;
     const m = r.meta || {};
-    out.append(el('figure', {},
-      el('img', { src: r.data.asset_url, alt: `Output ${r.index + 1} of job ${job.job_id}: ${job.params?.prompt || ''}`.slice(0, 300), loading: 'lazy', width: m.width || 256, height: m.height || 256 }),
+    const img = el('img', { alt: `Output ${r.index + 1} of job ${job.job_id}: ${job.params?.prompt || ''}`.slice(0, 300), width: m.width || 256, height: m.height || 256 });
+    setImage(img, r.data.asset_url);
+    out.append(el('figure', {}, img,
       el('figcaption', { text: `${m.width || '?'}×${m.height || '?'} · seed ${m.seed ?? '?'} · ${backend}` })));
   }
   if (out.children.length) kids.push(out);

@@ -27,10 +27,10 @@ public final class WebApp {
             "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "ico",
             "image/x-icon");
     /**
-     * Scripts, styles and data only from this origin; images from here (covers, outputs) or https (ModelScope
-     * avatars), never {@code data:}; no framing.
+     * Scripts, styles and data only from this origin; images from here (covers, outputs), https (ModelScope avatars)
+     * or blob: (covers fetched with the API key when one is set), never {@code data:}; no framing.
      */
-    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https:; "
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: blob:; "
             + "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     private final ClassLoader loader;

@@ -83,7 +83,7 @@ class WebGalleryTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
         assertThat(page.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(30 * 1024);
-        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("img-src 'self' https:");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("img-src 'self' https: blob:;");
         assertThat(page.body()).doesNotContain("data:image");
         assertThat(http.get("/web/app.js").headers().firstValue("Content-Type")).contains("text/javascript; charset=utf-8");
         assertThat(http.get("/web/app.css").headers().firstValue("Content-Type")).contains("text/css; charset=utf-8");
@@ -122,8 +122,8 @@ class WebGalleryTest {
         assertThat(missing.getAttribute("class")).contains("missing");
         assertThat(missing.findElements(By.tagName("img"))).isEmpty();
         await().atMost(Duration.ofSeconds(10)).until(() -> (Boolean) browser.executeScript(
-                "return [...document.querySelectorAll('.card .cover img')].slice(0, 8)"
-                        + ".every(i => i.complete && i.naturalWidth > 0)"));
+                "const first = [...document.querySelectorAll('.card .cover img')].slice(0, 8);"
+                        + "return first.length === 8 && first.every(i => i.complete && i.naturalWidth > 0)"));
         @SuppressWarnings("unchecked")
         List<String> sources = (List<String>) browser.executeScript("return [...document.images].map(i => i.currentSrc || i.src)"
                 + ".concat([...document.querySelectorAll('*')].map(e => getComputedStyle(e).backgroundImage)"
