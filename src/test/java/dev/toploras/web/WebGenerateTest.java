@@ -3,17 +3,14 @@ package dev.toploras.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.toploras.runtime.Home;
-import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.support.Browser;
 import dev.toploras.support.CatalogFixture;
 import dev.toploras.support.Http;
+import dev.toploras.support.ServedPage;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -32,33 +29,21 @@ import org.openqa.selenium.support.ui.Select;
  */
 @Tag("needs-generate-api")
 class WebGenerateTest {
-    static TopLorasRuntime runtime;
+    static ServedPage page;
     static Http http;
     static ChromeDriver browser;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         CatalogFixture.write(dir, 20, 0);
-        int port = Http.freePort();
-        runtime = TopLorasRuntime.start(new Home(dir), Map.of(
-                "runtime.serve", "true",
-                "server.port", String.valueOf(port),
-                "modelscope.base-url", "http://127.0.0.1:9",
-                "modelscope.inference-url", "http://127.0.0.1:9",
-                "local.url", ""), Optional::empty, Clock.systemUTC());
-        http = new Http(port);
-        Browser.requireInstalled();
-        browser = Browser.start(1280, 900);
+        page = ServedPage.start(dir, Map.of("modelscope.inference-url", "http://127.0.0.1:9", "local.url", ""));
+        http = page.http();
+        browser = page.browser();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (runtime != null) {
-            runtime.close();
-        }
+        ServedPage.close(page);
     }
 
     static WebElement awaitOutput() {

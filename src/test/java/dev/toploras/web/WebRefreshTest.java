@@ -12,19 +12,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.toploras.runtime.Home;
-import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.support.Browser;
 import dev.toploras.support.CatalogFixture;
 import dev.toploras.support.Http;
 import dev.toploras.support.Listings;
+import dev.toploras.support.ServedPage;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,7 +40,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 class WebRefreshTest {
     static final String KEY = "local-test-key";
     static WireMockServer wm;
-    static TopLorasRuntime runtime;
+    static ServedPage page;
     static Http http;
     static ChromeDriver browser;
 
@@ -60,28 +57,22 @@ class WebRefreshTest {
                 .withFixedDelay(300)));
         wm.stubFor(get(urlPathMatching("/c/.*")).willReturn(aResponse().withHeader("Content-Type", "image/png")
                 .withBody(CatalogFixture.cover(1, 320, 180)).withFixedDelay(200)));
-        int port = Http.freePort();
-        runtime = TopLorasRuntime.start(new Home(dir), Map.of(
-                "runtime.serve", "true",
-                "server.port", String.valueOf(port),
+        page = ServedPage.start(dir, Map.of(
                 "api.key", KEY,
                 "modelscope.base-url", "http://localhost:" + wm.port(),
                 "modelscope.cover-hosts", "localhost",
-                "covers.concurrency", "2"), Optional::empty, Clock.systemUTC());
-        http = new Http(port);
-        Browser.requireInstalled();
-        browser = Browser.start(1280, 900);
+                "covers.concurrency", "2"));
+        http = page.http();
+        browser = page.browser();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
+        try {
+            ServedPage.close(page);
+        } finally {
+            wm.stop();
         }
-        if (runtime != null) {
-            runtime.close();
-        }
-        wm.stop();
     }
 
     static String text(String id) {
