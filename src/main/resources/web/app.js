@@ -40,7 +40,10 @@ async function load(task) {
   problem('');
   $('#summary').textContent = 'Loading…';
   try {
-    const data = await loadTask(task);
+    const full = loadTask(task);
+    await preview(task);
+    const data = await full;
+    performance.mark('catalog-loaded'); // read by the render benchmark (WebRenderBenchmark)
     view.task = data.task;
     view.records = data.results;
     for (const r of view.records) r._hay = haystack(r);
@@ -71,6 +74,25 @@ async function load(task) {
   }
 }
 
+/**
+ * The first page, asked of the server in the chosen order, shown while the whole leaderboard (for filters and facets)
+ * is still on its way: covers start loading at once. Only when no filter is set; the full list then keeps these cards.
+ */
+async function preview(task) {
+  const f = filters();
+  if (view.records.length || f.q || f.base || f.vision || f.tag) return;
+  try {
+    const first = await get('/api/v1/models' + query({ task, sort: f.sort, limit: $('#per-page').value }));
+    if (view.records.length) return;
+    view.matches = first.results;
+    view.page = 0;
+    render();
+    $('#summary').textContent = `Loading all ${first.total} LoRAs…`;
+  } catch {
+    // the full load reports the problem
+  }
+}
+
 function filters() {
   return { q: $('#q').value, base: $('#f-base').value, vision: $('#f-vision').value, tag: $('#f-tag').value, sort: $('#sort').value };
 }
@@ -86,9 +108,15 @@ function render() {
   const pages = Math.max(1, Math.ceil(view.matches.length / per));
   view.page = Math.min(view.page, pages - 1);
   const slice = view.matches.slice(view.page * per, view.page * per + per);
-  const frag = document.createDocumentFragment();
-  slice.forEach((r, i) => frag.append(card(r, { shortlisted: view.shortlist.includes(r.id), index: i })));
-  $('#lora-gallery').replaceChildren(frag);
+  const gallery = $('#lora-gallery');
+  const key = slice.map((r) => r.id).join('\n');
+  if (gallery.dataset.key !== key) { // the same cards again (the full list after the preview): keep them, and their covers
+    const frag = document.createDocumentFragment();
+    slice.forEach((r, i) => frag.append(card(r, { shortlisted: view.shortlist.includes(r.id), index: i })));
+    gallery.replaceChildren(frag);
+    gallery.dataset.key = key;
+    if (slice.length) performance.mark('gallery-rendered');
+  }
   if (view.records.length) $('#summary').textContent = `${view.matches.length} of ${view.records.length} LoRAs`;
   $('#page-info').textContent = `Page ${view.page + 1} of ${pages}`;
   $('#prev').disabled = view.page === 0;
@@ -107,13 +135,16 @@ function renderShortlist() {
   }));
 }
 
-/** Updates the card's button in place (keeping keyboard focus on it) and the shortlist panel. */
 function toggleShortlist(id) {
   const i = view.shortlist.indexOf(id);
   if (i >= 0) view.shortlist.splice(i, 1); else view.shortlist.push(id);
-  const on = i < 0;
+  syncShortlist();
+}
+
+/** Updates the cards' buttons in place (keeping keyboard focus where it is) and the shortlist panel. */
+function syncShortlist() {
   for (const b of document.querySelectorAll('#lora-gallery .card button[data-act="shortlist"]')) {
-    if (b.closest('.card').dataset.id !== id) continue;
+    const on = view.shortlist.includes(b.closest('.card').dataset.id);
     b.setAttribute('aria-pressed', String(on));
     b.textContent = on ? '★ Shortlisted' : '☆ Shortlist';
   }
@@ -234,7 +265,7 @@ function init() {
   const shortlisted = () => view.shortlist.map((id) => view.byId.get(id)).filter(Boolean);
   $('#compare-open').addEventListener('click', compareShortlist);
   $('#shortlist-generate').addEventListener('click', () => openStudio(shortlisted(), view.task));
-  $('#shortlist-clear').addEventListener('click', () => { view.shortlist = []; render(); $('#lora-gallery').focus(); });
+  $('#shortlist-clear').addEventListener('click', () => { view.shortlist = []; syncShortlist(); $('#lora-gallery').focus(); });
   $('#history-reload').addEventListener('click', () => loadHistory($('#history')));
   initStudio({ getShortlist: shortlisted, onJobsChanged: () => loadHistory($('#history')) });
 

@@ -31,10 +31,12 @@ export function facet(records, pick) {
 
 export const tagsOf = (r) => [...new Set([...(r.tags_en || []), ...(r.tags_cn || [])])];
 
+// Ties broken by id in code-unit order, as the server does, so the first page it sends matches ours.
+const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const SORTS = {
-  downloads: (a, b) => b.downloads - a.downloads || a.id.localeCompare(b.id),
-  likes: (a, b) => b.likes - a.likes || a.id.localeCompare(b.id),
-  updated: (a, b) => (b.updated_at || '').localeCompare(a.updated_at || '') || a.id.localeCompare(b.id),
+  downloads: (a, b) => b.downloads - a.downloads || byId(a, b),
+  likes: (a, b) => b.likes - a.likes || byId(a, b),
+  updated: (a, b) => Date.parse(b.updated_at || 0) - Date.parse(a.updated_at || 0) || byId(a, b),
 };
 
 export function select(records, { q, base, vision, tag, sort }) {

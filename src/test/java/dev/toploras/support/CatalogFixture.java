@@ -33,13 +33,18 @@ public final class CatalogFixture {
 
     /** Writes {@code n} records (and their covers) cached {@code ageSeconds} ago; returns them in cache order. */
     public static List<LoraRecord> write(Path home, int n, long ageSeconds) {
+        return write(home, n, ageSeconds, true);
+    }
+
+    /** As {@link #write(Path, int, long)}; {@code someWithoutCover=false} gives every record a cover. */
+    public static List<LoraRecord> write(Path home, int n, long ageSeconds, boolean someWithoutCover) {
         Path images = home.resolve("cache/images/" + TASK);
         try {
             Files.createDirectories(images);
             List<LoraRecord> records = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String cover = null;
-                if (i % 10 != 9) {
+                if (!someWithoutCover || i % 10 != 9) {
                     Path png = images.resolve("lora-" + i + ".png");
                     Files.write(png, cover(i, 480, 270));
                     cover = home.relativize(png).toString().replace('\\', '/');
