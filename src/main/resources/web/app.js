@@ -175,7 +175,7 @@ function details(r) {
       ['Downloads / likes', `${count(r.downloads)} / ${count(r.likes)}`],
       ['Updated', r.updated_at ? new Date(r.updated_at).toLocaleString() : ''],
       ['Tags', tagsOf(r).join(', ')],
-      ['Suggested parameters', `${s.size}, ${s.steps} steps, guidance ${s.guidance}${s.sampler ? ', ' + s.sampler : ''}${s.prompt ? `; start the prompt with "${s.prompt.trim()}"` : ''}`],
+      ['Suggested parameters', `${s.size}, ${s.steps} steps, guidance ${s.guidance}${s.sampler ? ', ' + s.sampler : ''}${s.prompt ? `; start the prompt with "${s.prompt.trim().replace(/,$/, '')}"` : ''}`],
       ['ModelScope', link],
     ]),
     use);
