@@ -27,7 +27,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 /**
  * What the HTTP server does before and beside the REST routes, at the Vert.x level: the API key check, the request
  * size cap, CORS, and the two asset folders. Assets are served here (not by platform-http's static serving, which
- * would expose the whole working directory) with a path check that nothing outside their folder is reachable.
+ * would expose the whole working directory) with a path check that nothing outside their folder is reachable. The web
+ * gallery ({@link WebApp}) is mounted here too, from the classpath only.
  */
 public final class HttpEdge {
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
@@ -97,6 +98,7 @@ public final class HttpEdge {
                 "public, max-age=300"));
         router.route(HttpMethod.GET, "/assets/outputs/*").order(-900).handler(c -> serve(c, "/assets/outputs/",
                 outputs, "public, max-age=60"));
+        new WebApp().install(router);
         // Last resort for anything nothing else matched: the API's error shape rather than an HTML page.
         router.route().order(100_000).handler(c -> error(c, ErrorCode.NOT_FOUND, "nothing at " + c.normalizedPath()));
     }

@@ -1,0 +1,112 @@
+// The leaderboard in the page: loaded once per task (all pages), then searched, filtered, sorted and paged here,
+// so typing stays instant with a thousand records. Cards are built with textContent only.
+import { get, query, setImage } from './api.js';
+
+export async function loadTask(task) {
+  const records = [];
+  let cursor = null;
+  let head = null;
+  do {
+    const page = await get('/api/v1/models' + query({ task, sort: 'default', limit: 500, cursor }));
+    head = head || page;
+    records.push(...page.results);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return { ...head, results: records, total: records.length };
+}
+
+const lower = (s) => (s || '').toLowerCase();
+
+export function haystack(r) {
+  return lower([r.id, r.title_cn, r.title_en, r.author, ...(r.tags_cn || []), ...(r.tags_en || []),
+    ...(r.trigger_words || [])].join('\n'));
+}
+
+/** Values of one facet, most frequent first. */
+export function facet(records, pick) {
+  const counts = new Map();
+  for (const r of records) for (const v of pick(r)) if (v) counts.set(v, (counts.get(v) || 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+export const tagsOf = (r) => [...new Set([...(r.tags_en || []), ...(r.tags_cn || [])])];
+
+// Ties broken by id in code-unit order, as the server does, so the first page it sends matches ours.
+const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const SORTS = {
+  downloads: (a, b) => b.downloads - a.downloads || byId(a, b),
+  likes: (a, b) => b.likes - a.likes || byId(a, b),
+  updated: (a, b) => Date.parse(b.updated_at || 0) - Date.parse(a.updated_at || 0) || byId(a, b),
+};
+
+export function select(records, { q, base, vision, tag, sort }) {
+  const needle = lower(q).trim();
+  const out = records.filter((r) => (!needle || r._hay.includes(needle))
+    && (!base || (r.base_models || []).includes(base))
+    && (!vision || r.vision_foundation === vision)
+    && (!tag || tagsOf(r).includes(tag)));
+  return SORTS[sort] ? out.sort(SORTS[sort]) : out;
+}
+
+const fmt = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+export const count = (n) => fmt.format(n || 0);
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('data-')) e.setAttribute(k, v);
+    else if (k in e && typeof e[k] !== 'function') e[k] = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c) e.append(c);
+  return e;
+}
+export { el };
+
+export function cover(r, { eager = false } = {}) {
+  const box = el('div', { class: 'cover' });
+  if (!r.cover_local) {
+    box.classList.add('missing');
+    box.append(el('span', { text: 'No cover' }));
+    return box;
+  }
+  const img = el('img', { alt: `Cover of ${r.title_en || r.id}`, loading: eager ? 'eager' : 'lazy',
+    decoding: 'async', width: 320, height: 180 });
+  img.addEventListener('load', () => box.classList.add('loaded'), { once: true });
+  img.addEventListener('error', () => { box.classList.add('missing'); img.remove(); box.append(el('span', { text: 'Cover unavailable' })); }, { once: true });
+  box.append(img);
+  setImage(img, r.cover_local);
+  return box;
+}
+
+export function avatar(r) {
+  if (r.avatar && /^https:\/\//.test(r.avatar)) {
+    return el('img', { class: 'avatar', src: r.avatar, alt: '', loading: 'lazy', referrerPolicy: 'no-referrer', width: 24, height: 24 });
+  }
+  return el('span', { class: 'avatar initials', 'aria-hidden': 'true', text: (r.author || r.id || '?').slice(0, 1).toUpperCase() });
+}
+
+export function card(r, { shortlisted, index }) {
+  const title = el('h3', { class: 'title-cn', lang: 'zh', text: r.title_cn || r.title_en || r.id });
+  const tags = el('ul', { class: 'tags', 'aria-label': 'Tags' });
+  for (const t of tagsOf(r).slice(0, 6)) tags.append(el('li', { text: t }));
+  const base = (r.base_models || []).join(', ') || r.vision_foundation || 'unknown base model';
+  return el('article', { class: 'card', 'data-id': r.id, 'aria-labelledby': `t-${index}` },
+    cover(r, { eager: index < 8 }),
+    el('div', { class: 'card-body' },
+      el('div', { class: 'who' }, avatar(r), el('span', { class: 'author', text: r.author || r.id.split('/')[0] })),
+      Object.assign(title, { id: `t-${index}` }),
+      el('p', { class: 'title-en', lang: 'en', text: r.title_en || '' }),
+      el('p', { class: 'stats' },
+        el('span', { class: 'downloads', title: `${r.downloads} downloads`, text: `⬇ ${count(r.downloads)}` }),
+        el('span', { class: 'likes', title: `${r.likes} likes`, text: `♥ ${count(r.likes)}` })),
+      el('p', { class: 'base', title: 'Base model', text: base }),
+      tags,
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', 'data-act': 'detail', text: 'Details' }),
+        el('button', { type: 'button', 'data-act': 'shortlist', 'aria-pressed': String(shortlisted), text: shortlisted ? '★ Shortlisted' : '☆ Shortlist' }),
+        el('button', { type: 'button', 'data-act': 'generate', class: 'primary', text: 'Generate' }))));
+}

@@ -1,0 +1,98 @@
+package dev.toploras.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The system's headless Chromium (Debian {@code chromium} + {@code chromium-driver}), driven by Selenium with the
+ * driver path set explicitly so Selenium Manager never downloads a browser or driver.
+ */
+public final class Browser {
+    public static final Path CHROMIUM = Path.of(System.getProperty("browser.chromium", "/usr/bin/chromium"));
+    public static final Path CHROMEDRIVER = Path.of(System.getProperty("browser.chromedriver", "/usr/bin/chromedriver"));
+
+    private Browser() {
+    }
+
+    /**
+     * In CI a missing browser is a failure (.ci/run installs it from .ci/system-packages); on a developer's machine
+     * without it the browser tests are skipped with a message saying what to install.
+     */
+    public static void requireInstalled() {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        String message = "headless Chromium not found at " + CHROMIUM + " / " + CHROMEDRIVER
+                + ": apt-get install chromium chromium-driver (listed in .ci/system-packages)";
+        if (!present && System.getenv("CI") != null) {
+            throw new IllegalStateException(message);
+        }
+        Assumptions.assumeTrue(present, message);
+    }
+
+    public static ChromeDriver start(int width, int height) {
+        Path profile;
+        try {
+            profile = Files.createTempDirectory("chromium-profile");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                        "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+        resize(driver, width, height);
+        return driver;
+    }
+
+    /** Sets the viewport (not the window) to the size asked, so column counts do not depend on window chrome. */
+    public static void resize(ChromeDriver driver, int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+        Object inner = driver.executeScript("return [window.innerWidth, window.innerHeight]");
+        if (inner instanceof java.util.List<?> l && l.size() == 2) {
+            int dw = width - ((Number) l.get(0)).intValue();
+            int dh = height - ((Number) l.get(1)).intValue();
+            if (dw != 0 || dh != 0) {
+                driver.manage().window().setSize(new Dimension(width + dw, height + dh));
+            }
+        }
+    }
+
+    public static Path screenshot(ChromeDriver driver, String name) {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+            Path file = dir.resolve(name + ".png");
+            File shot = driver.getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A screenshot of the whole page, not only the viewport (Chromium's DevTools full-page capture). */
+    public static Path fullPage(ChromeDriver driver, String name) {
+        Number h = (Number) driver.executeScript("return document.documentElement.scrollHeight");
+        Object w = driver.executeScript("return window.innerWidth");
+        Dimension before = driver.manage().window().getSize();
+        resize(driver, ((Number) w).intValue(), Math.min(h.intValue(), 4000));
+        try {
+            return screenshot(driver, name);
+        } finally {
+            driver.manage().window().setSize(before);
+        }
+    }
+}
