@@ -171,7 +171,9 @@ export async function openJob(jobId, { clear = false, into = null } = {}) {
     view.replaceChildren(el('p', { class: 'problem', text: `Job ${jobId}: ${e.message}` }));
     return;
   }
-  v.log = [...(job.log || [])];
+  // A live stream replays the job's events from the start, so it builds the log itself; a finished job shows the
+  // server's log lines as they are.
+  v.log = TERMINAL.includes(job.status) ? [...(job.log || [])] : [];
   render(v, job, {});
   if (!TERMINAL.includes(job.status)) {
     v.stop = follow(jobId, async ({ event, data }) => {
@@ -183,7 +185,7 @@ export async function openJob(jobId, { clear = false, into = null } = {}) {
       if (event === 'done' || event === 'failed' || event === 'closed') {
         v.stop?.();
         job = await get(`/api/v1/generate/${encodeURIComponent(jobId)}`).catch(() => job);
-        v.log = [...new Set([...v.log, ...(job.log || [])])];
+        v.log = [...(job.log || [])];
         render(v, job, {});
         state.onJobsChanged?.();
       }

@@ -1,6 +1,10 @@
 package dev.toploras.jobs;
 
-/** Generation parameters as the user gave them; absent ones stay null and are not sent upstream. */
+/**
+ * Generation parameters as the user gave them; absent ones stay null, are not sent upstream and are not written,
+ * so a job's params can be posted again as a request unchanged.
+ */
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record JobParams(String prompt, String negativePrompt, String size, Integer steps, Double guidance,
                         Long seed, String sampler, Double strength) {
     public static final String DEFAULT_SIZE = "1024x1024";
