@@ -15,6 +15,7 @@ import dev.toploras.api.SystemApi;
 import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogSettings;
 import dev.toploras.catalog.CatalogSteps;
+import dev.toploras.catalog.CatalogWarmup;
 import dev.toploras.covers.CoverDownloader;
 import dev.toploras.generation.GenerationSettings;
 import dev.toploras.generation.GenerationSteps;
@@ -69,8 +70,9 @@ public final class TopLorasBeans implements CamelConfiguration {
         ExecutorService coversPool = ctx.getExecutorServiceManager()
                 .newFixedThreadPool(this, "covers", catalog.coversConcurrency());
         CoverDownloader covers = new CoverDownloader(http, json, catalog.coversMaxBytes(), catalog.coverHosts(), token);
+        LoraNormalizer normalizer = new LoraNormalizer(json, baseUrl);
         CatalogSteps steps = new CatalogSteps(home, catalog, new ListingClient(http, json, baseUrl),
-                new LoraNormalizer(json, baseUrl), covers, new CatalogCache(json), runs, json, clock);
+                normalizer, covers, new CatalogCache(json), runs, json, clock);
 
         ctx.getRegistry().bind("settings", settings);
         ctx.getRegistry().bind("home", home);
@@ -79,6 +81,9 @@ public final class TopLorasBeans implements CamelConfiguration {
         ctx.getRegistry().bind("runStore", runs);
         // Named by camel.component.platform-http.header-filter-strategy, which Camel binds in every mode.
         ctx.getRegistry().bind("apiHeaderFilter", new ApiHeaderFilter());
+        if (!settings.bool("runtime.serve")) {
+            CatalogWarmup.start(json, normalizer);
+        }
         if (settings.bool("runtime.serve")) {
             // One-shot commands load only the catalog flows (RouteFiles.SERVE_ONLY), so they build none of this.
             serveBeans(ctx, settings, json, http, upstreamHealth, catalog, runs);
