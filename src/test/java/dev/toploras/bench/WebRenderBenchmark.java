@@ -14,7 +14,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * First render of the web gallery on loopback (issue 5, target: 20 covers shown within 0.5 s). Not a test: a main
- * that prints figures for docs/benchmarks-web.md. For each catalog size it starts `serve` on a cached fixture catalog
+ * that prints figures for docs/benchmarks.md ("Web gallery"). For each catalog size it starts `serve` on a cached fixture catalog
  * (real PNG covers, 480×270, every record with one), opens the page in the system's headless Chromium with a viewport
  * tall enough to show the first 24 cards, and reads, relative to the start of navigation:
  * <ul>
