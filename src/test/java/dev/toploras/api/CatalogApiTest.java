@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,22 +15,20 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.toploras.runs.RunHandle;
 import dev.toploras.runs.RunKind;
 import dev.toploras.runs.RunStore;
-import dev.toploras.runtime.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.support.Http;
 import dev.toploras.support.Images;
 import dev.toploras.support.Listings;
+import dev.toploras.support.Stubs;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,18 +50,14 @@ class CatalogApiTest {
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        wm.start();
+        wm = Stubs.wireMock();
         home = dir;
-        int port = Http.freePort();
-        runtime = TopLorasRuntime.start(new Home(dir), Map.of(
-                "runtime.serve", "true",
-                "server.port", String.valueOf(port),
+        Stubs.Served served = Stubs.serve(dir, Map.of(
                 "modelscope.base-url", "http://localhost:" + wm.port(),
                 "modelscope.cover-hosts", "localhost",
-                "retries.initial-delay", "10",
-                "api.max-body-bytes", "4096"), Optional::empty, Clock.systemUTC());
-        http = new Http(port);
+                "api.max-body-bytes", "4096"));
+        runtime = served.runtime();
+        http = served.http();
         String cover = "http://localhost:" + wm.port() + "/c/";
         List<ObjectNode> records = new ArrayList<>();
         for (int i = 0; i < 12; i++) {

@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,10 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.toploras.runtime.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.support.Http;
 import dev.toploras.support.Images;
+import dev.toploras.support.Stubs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,13 +26,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -54,17 +51,13 @@ class JobsApiTest {
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        wm.start();
+        wm = Stubs.wireMock();
         home = dir;
-        int port = Http.freePort();
-        runtime = TopLorasRuntime.start(new Home(dir), Map.of(
-                "runtime.serve", "true",
-                "server.port", String.valueOf(port),
+        Stubs.Served served = Stubs.serve(dir, Map.of(
                 "modelscope.inference-url", wm.baseUrl(),
-                "generation.poll-interval", "50",
-                "retries.initial-delay", "10"), Optional::empty, Clock.systemUTC());
-        http = new Http(port);
+                "generation.poll-interval", "50"));
+        runtime = served.runtime();
+        http = served.http();
     }
 
     @AfterAll

@@ -14,7 +14,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.toploras.support.Stubs;
 import dev.toploras.modelscope.UpstreamRateLimitedException;
 import dev.toploras.modelscope.UpstreamRejectedException;
 import dev.toploras.modelscope.UpstreamTimeoutException;
@@ -70,8 +70,7 @@ class CatalogFlowTest {
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        wm.start();
+        wm = Stubs.wireMock();
         home = dir;
         runtime = TopLorasRuntime.start(new Home(dir), Map.of(
                 "modelscope.base-url", base(),

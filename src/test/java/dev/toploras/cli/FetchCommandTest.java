@@ -8,10 +8,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.toploras.support.Stubs;
 import dev.toploras.support.Images;
 import dev.toploras.support.Listings;
 import java.io.ByteArrayOutputStream;
@@ -41,8 +41,7 @@ class FetchCommandTest {
 
     @BeforeAll
     static void startStub() {
-        wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        wm.start();
+        wm = Stubs.wireMock();
     }
 
     @AfterAll

@@ -6,12 +6,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.toploras.support.Stubs;
 import dev.toploras.support.Browser;
 import dev.toploras.support.CatalogFixture;
 import dev.toploras.support.Http;
@@ -46,8 +46,7 @@ class WebRefreshTest {
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        wm.start();
+        wm = Stubs.wireMock();
         List<ObjectNode> records = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             records.add(Listings.lora("team" + (i % 3), "lora-" + i, 1000 - i * 10,
