@@ -34,8 +34,13 @@ public final class RunsApi {
         String st = state == null || state.isBlank() ? null : parse(() -> RunState.parse(state.trim()).wire(), "state");
         String kd = kind == null || kind.isBlank() ? null : parse(() -> RunKind.parse(kind.trim()).wire(), "kind");
         String needle = q == null || q.isBlank() ? null : q.trim().toLowerCase(Locale.ROOT);
-        runs.list().stream().filter(r -> "running".equals(r.state())).forEach(r -> follow(r.runId()));
-        List<RunDocument> matching = runs.list().stream()
+        List<RunDocument> all = runs.list();
+        List<RunDocument> running = all.stream().filter(r -> "running".equals(r.state())).toList();
+        if (!running.isEmpty()) {
+            running.forEach(r -> follow(r.runId()));
+            all = runs.list(); // a followed batch may just have ended
+        }
+        List<RunDocument> matching = all.stream()
                 .filter(r -> st == null || st.equals(r.state()))
                 .filter(r -> kd == null || kd.equals(r.kind()))
                 .filter(r -> needle == null || (r.runId() + " " + r.params().values()).toLowerCase(Locale.ROOT)
