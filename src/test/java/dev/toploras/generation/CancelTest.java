@@ -44,14 +44,9 @@ class CancelTest {
         modelscope.stubFor(get(urlEqualTo("/v1/tasks/t-hang"))
                 .willReturn(okJson(GenerationHarness.fixture("task_poll_pending.json"))));
         Home home = new Home(dir);
-        try (TopLorasRuntime runtime = TopLorasRuntime.start(home, Map.of(
-                "runtime.serve", "true",
-                "modelscope.inference-url", modelscope.baseUrl(),
-                "generation.concurrent-consumers", "1",
-                "generation.poll-interval", "20",
-                "generation.poll-timeout", "60s",
-                "inbox.read-lock-min-age", "50",
-                "inbox.poll-delay", "50"), () -> Optional.of(GenerationHarness.TOKEN), Clock.systemUTC())) {
+        try (TopLorasRuntime runtime = TopLorasRuntime.start(home,
+                GenerationHarness.oneFastWorker(modelscope.baseUrl()), () -> Optional.of(GenerationHarness.TOKEN),
+                Clock.systemUTC())) {
             drop(home, job("running-1", "hang", "auto"));
             Path running = GenerationHarness.doc(home, "running-1");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(running)

@@ -28,6 +28,18 @@ final class GenerationHarness {
     private GenerationHarness() {
     }
 
+    /** One worker polling fast and an inbox that takes files quickly: what the cancel and restart tests run on. */
+    static java.util.Map<String, String> oneFastWorker(String inferenceUrl) {
+        return java.util.Map.of(
+                "runtime.serve", "true",
+                "modelscope.inference-url", inferenceUrl,
+                "generation.concurrent-consumers", "1",
+                "generation.poll-interval", "20",
+                "generation.poll-timeout", "60s",
+                "inbox.read-lock-min-age", "50",
+                "inbox.poll-delay", "50");
+    }
+
     static ObjectNode job(String jobId, String prompt, String backend) {
         ObjectNode job = JSON.createObjectNode();
         if (jobId != null) {

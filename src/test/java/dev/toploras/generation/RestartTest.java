@@ -59,15 +59,8 @@ class RestartTest {
             modelscope.stubFor(get(urlPathEqualTo("/img/r.png")).willReturn(aResponse().withStatus(200)
                     .withBody(GenerationHarness.png(32, 32))));
             Home home = new Home(dir);
-            Map<String, String> config = new HashMap<>(Map.of(
-                    "runtime.serve", "true",
-                    "modelscope.inference-url", modelscope.baseUrl(),
-                    "generation.concurrent-consumers", "1",
-                    "generation.poll-interval", "20",
-                    "generation.poll-timeout", "60s",
-                    "inbox.read-lock-min-age", "50",
-                    "inbox.poll-delay", "50",
-                    "camel.main.shutdown-timeout", "10"));
+            Map<String, String> config = new HashMap<>(GenerationHarness.oneFastWorker(modelscope.baseUrl()));
+            config.put("camel.main.shutdown-timeout", "10");
 
             try (TopLorasRuntime first = TopLorasRuntime.start(home, config, () -> Optional.of(GenerationHarness.TOKEN),
                     Clock.systemUTC())) {
