@@ -79,6 +79,7 @@ public final class TopLorasBeans implements CamelConfiguration {
         ctx.getRegistry().bind("coversPool", coversPool);
         ctx.getRegistry().bind("catalogSteps", steps);
         ctx.getRegistry().bind("runStore", runs);
+        ctx.getRegistry().bind("retryLog", new RetryLog());
         // Named by camel.component.platform-http.header-filter-strategy, which Camel binds in every mode.
         ctx.getRegistry().bind("apiHeaderFilter", new ApiHeaderFilter());
         if (!settings.bool("runtime.serve")) {
