@@ -15,7 +15,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.toploras.support.ConsoleCapture;
 import dev.toploras.support.Images;
 import dev.toploras.support.Listings;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
