@@ -17,9 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * Rank changes, deltas and download velocity of a leaderboard against the stored snapshots of its task. Reads only
- * the newest snapshot (for the deltas), the index (for first_seen_at) and, oldest first, the snapshots inside the
- * window until every record that the index says was seen there has its baseline: a few files per refresh, not the
- * whole history.
+ * the newest snapshot (for the deltas), the index (for first_seen_at) and the few snapshots inside the window that
+ * hold each record's baseline (see {@link #baselines}): not the whole history. docs/benchmarks-history.md measures it.
  */
 public final class History {
     private static final double MS_PER_DAY = 86_400_000.0;
@@ -59,14 +58,16 @@ public final class History {
     public Result compute(List<Sample> current, String sort, boolean byVelocity, Duration window, Instant now) {
         Set<String> warnings = new LinkedHashSet<>();
         Consumer<String> warn = warnings::add;
-        List<HistoryStore.Stored> before = store.list().stream().filter(s -> s.at().isBefore(now)).toList();
+        List<HistoryStore.Stored> all = store.list();
+        List<HistoryStore.Stored> before = all.stream().filter(s -> s.at().isBefore(now)).toList();
+        Reader reader = new Reader(store, warn);
         Snapshot prev = null;
         for (int i = before.size() - 1; i >= 0 && prev == null; i--) {
-            prev = store.read(before.get(i), warn).orElse(null);
+            prev = reader.read(before.get(i)).orElse(null);
         }
-        HistoryIndex index = before.isEmpty() ? new HistoryIndex(null, null, Map.of()) : store.index(warn);
+        HistoryIndex index = before.isEmpty() ? new HistoryIndex(null, null, Map.of()) : store.index(all, warn);
         Instant windowStart = now.minus(window);
-        Map<String, Baseline> baselines = baselines(current, before, index, windowStart, warn);
+        Map<String, Baseline> baselines = baselines(current, before, index, windowStart, reader);
 
         Map<String, Double> velocity = new HashMap<>();
         for (Sample s : current) {
@@ -109,35 +110,69 @@ public final class History {
     private record Baseline(Instant at, String sort, int rank, long downloads) {
     }
 
-    /** Per record, its entry in the oldest readable snapshot inside the window that holds it. */
+    /**
+     * Per record, its entry in the oldest readable snapshot inside the window that holds it. Most are found in two
+     * looks: the oldest snapshot of the window (records there all along) and, for records first seen inside the
+     * window, the snapshot named by their first_seen time in the index. Only records that left and came back inside
+     * the window need a scan, oldest first, which stops as soon as all are found.
+     */
     private Map<String, Baseline> baselines(List<Sample> current, List<HistoryStore.Stored> before,
-                                            HistoryIndex index, Instant windowStart, Consumer<String> warn) {
+                                            HistoryIndex index, Instant windowStart, Reader reader) {
         Set<String> wanted = new HashSet<>();
+        Map<Instant, List<String>> byFirstSeen = new HashMap<>();
         for (Sample s : current) {
             HistoryIndex.Seen seen = index.ids().get(s.id());
             if (seen != null && !seen.last().isBefore(windowStart)) {
                 wanted.add(s.id());
-            }
-        }
-        Map<String, Baseline> out = new HashMap<>();
-        for (HistoryStore.Stored st : before) {
-            if (wanted.isEmpty()) {
-                break;
-            }
-            if (st.at().isBefore(windowStart)) {
-                continue;
-            }
-            Optional<Snapshot> snap = store.read(st, warn);
-            if (snap.isEmpty()) {
-                continue;
-            }
-            for (Snapshot.Entry e : snap.get().records()) {
-                if (wanted.remove(e.id())) {
-                    out.put(e.id(), new Baseline(snap.get().at(), snap.get().sort(), e.rank(), e.downloads()));
+                if (!seen.first().isBefore(windowStart)) {
+                    byFirstSeen.computeIfAbsent(seen.first(), k -> new ArrayList<>()).add(s.id());
                 }
             }
         }
+        List<HistoryStore.Stored> inWindow = before.stream().filter(st -> !st.at().isBefore(windowStart)).toList();
+        Map<String, Baseline> out = new HashMap<>();
+        if (!inWindow.isEmpty()) {
+            reader.read(inWindow.get(0)).ifPresent(snap -> take(snap, wanted, out));
+        }
+        Map<Instant, HistoryStore.Stored> byAt = new HashMap<>();
+        inWindow.forEach(st -> byAt.put(st.at(), st));
+        byFirstSeen.forEach((at, ids) -> {
+            HistoryStore.Stored st = byAt.get(at);
+            if (st != null && ids.stream().anyMatch(wanted::contains)) {
+                reader.read(st).ifPresent(snap -> take(snap, wanted, out));
+            }
+        });
+        for (HistoryStore.Stored st : inWindow) {
+            if (wanted.isEmpty()) {
+                break;
+            }
+            reader.read(st).ifPresent(snap -> take(snap, wanted, out));
+        }
         return out;
+    }
+
+    private static void take(Snapshot snap, Set<String> wanted, Map<String, Baseline> out) {
+        for (Snapshot.Entry e : snap.records()) {
+            if (wanted.remove(e.id())) {
+                out.put(e.id(), new Baseline(snap.at(), snap.sort(), e.rank(), e.downloads()));
+            }
+        }
+    }
+
+    /** Reads each snapshot once per computation (a corrupt one warns once). */
+    private static final class Reader {
+        private final HistoryStore store;
+        private final Consumer<String> warn;
+        private final Map<java.nio.file.Path, Optional<Snapshot>> read = new HashMap<>();
+
+        Reader(HistoryStore store, Consumer<String> warn) {
+            this.store = store;
+            this.warn = warn;
+        }
+
+        Optional<Snapshot> read(HistoryStore.Stored st) {
+            return read.computeIfAbsent(st.file(), f -> store.read(st, warn));
+        }
     }
 
     /** The snapshot of the current refresh, to be appended once its leaderboard is stored. */

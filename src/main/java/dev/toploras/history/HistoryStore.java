@@ -33,6 +33,8 @@ public final class HistoryStore {
     static final String INDEX = "index.json";
     private final Path dir;
     private final ObjectMapper json;
+    /** Snapshot files opened so far; the benchmark reports how few a refresh needs. */
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
     public HistoryStore(Path dir, ObjectMapper json) {
         this.dir = dir;
@@ -75,6 +77,7 @@ public final class HistoryStore {
 
     /** The snapshot, or empty (and a warning) when the file is corrupt, half-written or not a snapshot. */
     public Optional<Snapshot> read(Stored s, Consumer<String> warn) {
+        reads.incrementAndGet();
         try {
             Snapshot snap = json.readValue(s.file().toFile(), Snapshot.class);
             if (snap.at() == null || snap.records().stream().anyMatch(e -> e == null || e.id() == null || e.rank() < 1)) {
@@ -98,17 +101,17 @@ public final class HistoryStore {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
         }
-        HistoryIndex before = index(w -> { });
+        List<Stored> all = list();
+        HistoryIndex before = index(all, w -> { });
         Map<String, HistoryIndex.Seen> ids = new HashMap<>(before.ids());
         fold(ids, snap);
         Instant forgetBefore = snap.at().minus(keep.keepAge());
         ids.values().removeIf(seen -> seen.last().isBefore(forgetBefore));
         writeIndex(new HistoryIndex(before.since() == null ? snap.at() : before.since(), snap.at(), ids));
-        prune(keep, snap.at());
+        prune(all, keep, snap.at());
     }
 
-    private void prune(HistorySettings keep, Instant now) {
-        List<Stored> all = list();
+    private void prune(List<Stored> all, HistorySettings keep, Instant now) {
         Instant oldest = now.minus(keep.keepAge());
         for (int i = 0; i < all.size() - 1; i++) {
             Stored s = all.get(i);
@@ -120,6 +123,11 @@ public final class HistoryStore {
 
     /** The index, rebuilt from the snapshots when missing or unreadable, with newer snapshots folded in. */
     public HistoryIndex index(Consumer<String> warn) {
+        return index(list(), warn);
+    }
+
+    /** As {@link #index(Consumer)} with the snapshot files already listed. */
+    public HistoryIndex index(List<Stored> listed, Consumer<String> warn) {
         Path file = dir.resolve(INDEX);
         HistoryIndex idx = null;
         if (Files.isRegularFile(file)) {
@@ -132,7 +140,7 @@ public final class HistoryStore {
             }
         }
         Instant upTo = idx == null ? null : idx.upTo();
-        List<Stored> newer = list().stream().filter(s -> upTo == null || s.at().isAfter(upTo)).toList();
+        List<Stored> newer = listed.stream().filter(s -> upTo == null || s.at().isAfter(upTo)).toList();
         if (newer.isEmpty() && idx != null) {
             return idx;
         }
@@ -178,6 +186,10 @@ public final class HistoryStore {
                     .map(e -> new Point(snap.at(), e.rank(), e.downloads(), e.likes()))).ifPresent(out::add);
         }
         return out;
+    }
+
+    public long snapshotsRead() {
+        return reads.get();
     }
 
     /** Bytes the history of this task takes on disk. */
