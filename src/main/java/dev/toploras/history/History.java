@@ -132,28 +132,30 @@ public final class History {
         List<HistoryStore.Stored> inWindow = before.stream().filter(st -> !st.at().isBefore(windowStart)).toList();
         Map<String, Baseline> out = new HashMap<>();
         if (!inWindow.isEmpty()) {
-            reader.read(inWindow.get(0)).ifPresent(snap -> take(snap, wanted, out));
+            reader.read(inWindow.get(0)).ifPresent(snap -> take(snap, wanted, wanted, out));
         }
         Map<Instant, HistoryStore.Stored> byAt = new HashMap<>();
         inWindow.forEach(st -> byAt.put(st.at(), st));
+        // Only the records first seen at that time: a later snapshot would be a wrong baseline for the others.
         byFirstSeen.forEach((at, ids) -> {
             HistoryStore.Stored st = byAt.get(at);
             if (st != null && ids.stream().anyMatch(wanted::contains)) {
-                reader.read(st).ifPresent(snap -> take(snap, wanted, out));
+                reader.read(st).ifPresent(snap -> take(snap, new HashSet<>(ids), wanted, out));
             }
         });
         for (HistoryStore.Stored st : inWindow) {
             if (wanted.isEmpty()) {
                 break;
             }
-            reader.read(st).ifPresent(snap -> take(snap, wanted, out));
+            reader.read(st).ifPresent(snap -> take(snap, wanted, wanted, out));
         }
         return out;
     }
 
-    private static void take(Snapshot snap, Set<String> wanted, Map<String, Baseline> out) {
+    /** Baselines from {@code snap} for the records in {@code these} that are still {@code wanted}. */
+    private static void take(Snapshot snap, Set<String> these, Set<String> wanted, Map<String, Baseline> out) {
         for (Snapshot.Entry e : snap.records()) {
-            if (wanted.remove(e.id())) {
+            if (these.contains(e.id()) && wanted.remove(e.id())) {
                 out.put(e.id(), new Baseline(snap.at(), snap.sort(), e.rank(), e.downloads()));
             }
         }

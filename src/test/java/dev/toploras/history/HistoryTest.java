@@ -206,4 +206,26 @@ class HistoryTest {
         assertThat(series).extracting(HistoryStore.Point::rank).containsExactly(1, 2);
         assertThat(series.get(1).at()).isEqualTo(T0.plus(Duration.ofDays(2)));
     }
+
+    @Test
+    void should_open_only_a_few_snapshots_however_many_lie_inside_the_window() {
+        List<History.Sample> board = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            board.add(s("o/m" + i, 1000 - i, 0));
+        }
+        for (int k = 0; k < 60; k++) {
+            now = T0.plus(Duration.ofMinutes(10L * k));
+            board.set(k % 20, s("o/new" + k, 1000 - (k % 20), 0)); // one record replaced per refresh
+            refresh("downloads", false, board.toArray(History.Sample[]::new));
+        }
+        now = now.plus(Duration.ofMinutes(10));
+        long before = store.snapshotsRead();
+        History.Result r = new History(store, Clock.fixed(now, ZoneOffset.UTC)).compute(board, "downloads", false, WEEK);
+        assertThat(store.snapshotsRead() - before).as("newest + oldest of the window + first-seen ones, not all 60")
+                .isLessThanOrEqualTo(22);
+        assertThat(r.trends().stream().filter(t -> t.downloadsPerDay() != null))
+                .as("all but the 5 first seen less than an hour ago (too short a span)").hasSize(15);
+        assertThat(r.trends()).allSatisfy(t -> assertThat(t.windowRankGain()).as("baseline from its first snapshot")
+                .isZero());
+    }
 }
