@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -71,8 +72,10 @@ public final class TrendsCommand implements Callable<Integer> {
                      Duration window, int limit) {
         List<HistoryStore.Stored> stored = store.list();
         Snapshot latest = null;
+        Instant latestAt = null;
         for (int i = stored.size() - 1; i >= 0 && latest == null; i--) {
             latest = store.read(stored.get(i), err::println).orElse(null);
+            latestAt = stored.get(i).at();
         }
         if (latest == null) {
             err.println("top-loras: no history for '" + task + "' yet under " + store.dir()
@@ -83,7 +86,7 @@ public final class TrendsCommand implements Callable<Integer> {
                 .sorted(Comparator.comparingInt(Snapshot.Entry::rank))
                 .map(e -> new History.Sample(e.id(), e.downloads(), e.likes())).toList();
         History.Result r = new History(store, Clock.systemUTC())
-                .compute(samples, latest.sort(), false, window, latest.at());
+                .compute(samples, latest.sort(), false, window, latestAt);
         r.warnings().forEach(err::println);
         Map<String, LoraRecord> titles = new HashMap<>();
         cache.ifPresent(doc -> doc.results().forEach(x -> titles.put(x.id(), x)));
@@ -105,11 +108,11 @@ public final class TrendsCommand implements Callable<Integer> {
             out.println("  (none)");
             return;
         }
-        out.printf("%-5s %-7s %-7s %12s %10s  %-44s %s%n", "rank", "window", "last", "downloads/d", "downloads",
-                "LoRA", "title");
+        out.printf("%-5s %-7s %-10s %12s %10s  %-44s %s%n", "rank", "window", "last fetch", "downloads/d",
+                "downloads", "LoRA", "title");
         for (Trend x : rows) {
             LoraRecord rec = titles.get(x.id());
-            out.printf("%-5d %-7s %-7s %12s %10d  %-44s %s%n", x.rank(), arrow(x.windowRankGain()),
+            out.printf("%-5d %-7s %-10s %12s %10d  %-44s %s%n", x.rank(), arrow(x.windowRankGain()),
                     arrow(x.rankChange()), x.downloadsPerDay() == null ? "-" : String.format("%.1f", x.downloadsPerDay()),
                     x.downloads(), cut(x.id(), 44), rec == null || rec.titleEn() == null ? "" : cut(rec.titleEn(), 40));
         }

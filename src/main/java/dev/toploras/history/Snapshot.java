@@ -13,6 +13,8 @@ import java.util.Map;
 public record Snapshot(Instant at, String sort, List<Entry> records) {
 
     public Snapshot {
+        // The file name carries the time to the millisecond; the content must say the same time.
+        at = at == null ? null : at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         records = records == null ? List.of() : List.copyOf(records);
     }
 

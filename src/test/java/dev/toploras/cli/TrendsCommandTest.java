@@ -44,6 +44,8 @@ class TrendsCommandTest {
         String risers = text.substring(text.indexOf("Risers"), text.indexOf("New entries"));
         assertThat(risers).contains("c/gamma", "↑2").doesNotContain("a/alpha");
         assertThat(text.substring(text.indexOf("New entries"))).contains("d/delta").doesNotContain("c/gamma");
+        assertThat(risers).containsPattern("(?m)^1\\s+↑2\\s+↑2\\s+\\d+\\.\\d\\s+1500\\s+c/gamma");
+        assertThat(text).as("a new entry has no change to show").containsPattern("(?m)^4\\s+-\\s+-\\s+-\\s+100\\s+d/delta");
     }
 
     @Test
