@@ -123,6 +123,9 @@ class HistoryApiTest {
         assertThat(series.get(0).get("at").asText()).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
 
         assertThat(http.get("/api/v1/models/fresh/new/history").statusCode()).as("default task").isEqualTo(200);
+        HttpResponse<String> encoded = http.get("/api/v1/models/DiffSynth-Studio%2FQwen-Image-Edit-F2P/history?task=" + TASK);
+        assertThat(encoded.statusCode()).as("one encoded segment is not a route: the id's '/' is the path's own")
+                .isEqualTo(404);
         HttpResponse<String> unknown = http.get("/api/v1/models/nobody/nothing/history");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown).at("/error/code").asText()).isEqualTo("not_found");
