@@ -1,6 +1,6 @@
 // Top-LoRAs gallery: wiring of the catalog view, refresh runs, shortlist, details and the studio.
 import { get, post, query, takeKeyFromFragment, apiKey, setApiKey, whenUnauthorized } from './api.js';
-import { loadTask, select, facet, tagsOf, haystack, card, cover, avatar, el, count } from './catalog.js';
+import { loadTask, select, facet, tagsOf, haystack, card, cover, avatar, el, count, trendBadges, downloadsChart } from './catalog.js';
 import { initStudio, openStudio, setModels, loadHistory } from './generate.js';
 import { suggestedParams } from './jobrequest.js';
 
@@ -162,6 +162,7 @@ function details(r) {
   const link = el('a', { href: r.modelscope_url, target: '_blank', rel: 'noopener noreferrer', text: 'Open on ModelScope' });
   const use = el('button', { type: 'button', class: 'primary', text: 'Generate with this LoRA' });
   use.addEventListener('click', () => { $('#detail').close(); openStudio([r], view.task); });
+  const chart = el('div', { class: 'chart-box', text: 'Loading history…' });
   $('#detail-title').textContent = r.title_cn && r.title_en && r.title_cn !== r.title_en ? `${r.title_cn} · ${r.title_en}` : (r.title_en || r.title_cn || r.id);
   $('#detail-body').replaceChildren(
     cover(r, { eager: true }),
@@ -173,13 +174,38 @@ function details(r) {
       ['Vision foundation', r.vision_foundation],
       ['License', r.license],
       ['Downloads / likes', `${count(r.downloads)} / ${count(r.likes)}`],
+      ['Trend', trendLine(r)],
       ['Updated', r.updated_at ? new Date(r.updated_at).toLocaleString() : ''],
       ['Tags', tagsOf(r).join(', ')],
       ['Suggested parameters', `${s.size}, ${s.steps} steps, guidance ${s.guidance}${s.sampler ? ', ' + s.sampler : ''}${s.prompt ? `; start the prompt with "${s.prompt.trim().replace(/,$/, '')}"` : ''}`],
       ['ModelScope', link],
     ]),
+    el('section', { class: 'trend-history', 'aria-label': 'Downloads over time' }, el('h3', { text: 'Downloads over time' }), chart),
     use);
   $('#detail').showModal();
+  loadChart(r, chart);
+}
+
+function trendLine(r) {
+  const box = el('span', { class: 'trend-line' }, ...trendBadges(r));
+  const parts = [];
+  if (r.rank) parts.push(`#${r.rank}`);
+  if (r.downloads_delta != null) parts.push(`${r.downloads_delta >= 0 ? '+' : ''}${count(r.downloads_delta)} downloads since the previous refresh`);
+  if (r.downloads_per_day != null) parts.push(`${count(r.downloads_per_day)} / day`);
+  box.append(document.createTextNode(' ' + (parts.join(' · ') || 'no history yet')));
+  return box;
+}
+
+/** The model id owner/name goes into the path as two segments, each encoded. */
+async function loadChart(r, box) {
+  try {
+    const path = r.id.split('/').map(encodeURIComponent).join('/');
+    const h = await get(`/api/v1/models/${path}/history` + query({ task: view.task }));
+    if (h.series.length < 2) { box.textContent = 'One refresh so far: the chart starts with the next one.'; return; }
+    box.replaceChildren(downloadsChart(h.series));
+  } catch (e) {
+    box.textContent = e.status === 404 ? 'No history yet.' : `History unavailable: ${e.message}`;
+  }
 }
 
 function compareShortlist() {

@@ -37,6 +37,9 @@ const SORTS = {
   downloads: (a, b) => b.downloads - a.downloads || byId(a, b),
   likes: (a, b) => b.likes - a.likes || byId(a, b),
   updated: (a, b) => Date.parse(b.updated_at || 0) - Date.parse(a.updated_at || 0) || byId(a, b),
+  // Rising: downloads per day over the history window; unknown velocity (null) last, as the server sorts.
+  trending: (a, b) => (a.downloads_per_day == null) - (b.downloads_per_day == null)
+    || (b.downloads_per_day ?? 0) - (a.downloads_per_day ?? 0) || b.downloads - a.downloads || byId(a, b),
 };
 
 export function select(records, { q, base, vision, tag, sort }) {
@@ -89,6 +92,51 @@ export function avatar(r) {
   return el('span', { class: 'avatar initials', 'aria-hidden': 'true', text: (r.author || r.id || '?').slice(0, 1).toUpperCase() });
 }
 
+/** ↑n / ↓n since the previous refresh, and "new"; nothing when history does not know (null). */
+export function trendBadges(r) {
+  const out = [];
+  if (r.rank_change > 0) out.push(el('span', { class: 'trend up', title: `Up ${r.rank_change} since the previous refresh`, text: `↑${r.rank_change}` }));
+  else if (r.rank_change < 0) out.push(el('span', { class: 'trend down', title: `Down ${-r.rank_change} since the previous refresh`, text: `↓${-r.rank_change}` }));
+  if (r.is_new) out.push(el('span', { class: 'trend new', title: r.first_seen_at ? `First seen ${new Date(r.first_seen_at).toLocaleString()}` : 'New', text: 'new' }));
+  return out;
+}
+
+/** A small downloads-over-time line chart (inline SVG) of a history series [{at, downloads}]. */
+export function downloadsChart(series, { width = 320, height = 90 } = {}) {
+  const NS = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('class', 'chart');
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('width', width);
+  svg.setAttribute('height', height);
+  svg.setAttribute('role', 'img');
+  const t = series.map((p) => Date.parse(p.at));
+  const d = series.map((p) => p.downloads);
+  const [t0, t1] = [Math.min(...t), Math.max(...t)];
+  const [d0, d1] = [Math.min(...d), Math.max(...d)];
+  const pad = 6;
+  const x = (v) => pad + (t1 === t0 ? (width - 2 * pad) : ((v - t0) / (t1 - t0)) * (width - 2 * pad));
+  const y = (v) => height - pad - (d1 === d0 ? (height - 2 * pad) / 2 : ((v - d0) / (d1 - d0)) * (height - 2 * pad));
+  const label = document.createElementNS(NS, 'title');
+  label.textContent = `Downloads from ${count(d[0])} to ${count(d[d.length - 1])} over ${series.length} refreshes`;
+  svg.setAttribute('aria-label', label.textContent);
+  const line = document.createElementNS(NS, 'polyline');
+  line.setAttribute('points', series.map((p, i) => `${x(t[i]).toFixed(1)},${y(d[i]).toFixed(1)}`).join(' '));
+  line.setAttribute('fill', 'none');
+  line.setAttribute('stroke', 'currentColor');
+  line.setAttribute('stroke-width', '2');
+  svg.append(label, line);
+  for (let i = 0; i < series.length; i++) {
+    const dot = document.createElementNS(NS, 'circle');
+    dot.setAttribute('cx', x(t[i]).toFixed(1));
+    dot.setAttribute('cy', y(d[i]).toFixed(1));
+    dot.setAttribute('r', '2.5');
+    dot.setAttribute('fill', 'currentColor');
+    svg.append(dot);
+  }
+  return svg;
+}
+
 export function card(r, { shortlisted, index }) {
   const title = el('h3', { class: 'title-cn', lang: 'zh', text: r.title_cn || r.title_en || r.id });
   const tags = el('ul', { class: 'tags', 'aria-label': 'Tags' });
@@ -102,7 +150,8 @@ export function card(r, { shortlisted, index }) {
       el('p', { class: 'title-en', lang: 'en', text: r.title_en || '' }),
       el('p', { class: 'stats' },
         el('span', { class: 'downloads', title: `${r.downloads} downloads`, text: `⬇ ${count(r.downloads)}` }),
-        el('span', { class: 'likes', title: `${r.likes} likes`, text: `♥ ${count(r.likes)}` })),
+        el('span', { class: 'likes', title: `${r.likes} likes`, text: `♥ ${count(r.likes)}` }),
+        ...trendBadges(r)),
       el('p', { class: 'base', title: 'Base model', text: base }),
       tags,
       el('div', { class: 'actions' },

@@ -5,6 +5,9 @@ import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogRequest;
 import dev.toploras.catalog.CatalogSettings;
 import dev.toploras.catalog.CatalogSort;
+import dev.toploras.catalog.CatalogSteps;
+import dev.toploras.history.HistoryStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.catalog.LoraRecord;
 import dev.toploras.catalog.SafeName;
 import dev.toploras.errors.ErrorCode;
@@ -28,16 +31,22 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.camel.Header;
 
-/** /api/v1/models and /api/v1/refresh: the leaderboard as the cache holds it, and refreshes as runs. */
+/**
+ * /api/v1/models, /api/v1/models/{owner}/{name}/history and /api/v1/refresh: the leaderboard as the cache holds it,
+ * one record's history, and refreshes as runs.
+ */
 public final class CatalogApi {
     private final Home home;
     private final CatalogSettings settings;
     private final CatalogCache cache;
     private final RunStore runs;
+    private final ObjectMapper json;
     private final Clock clock;
 
-    public CatalogApi(Home home, CatalogSettings settings, CatalogCache cache, RunStore runs, Clock clock) {
+    public CatalogApi(Home home, CatalogSettings settings, CatalogCache cache, RunStore runs, ObjectMapper json,
+                      Clock clock) {
         this.home = home;
+        this.json = json;
         this.settings = settings;
         this.cache = cache;
         this.runs = runs;
@@ -75,6 +84,25 @@ public final class CatalogApi {
         return ApiReply.ok(body);
     }
 
+    /**
+     * One record's series, oldest first, from the task's snapshots. A model id is {@code owner/name}; the path carries
+     * it as two segments ({@code /models/owner/name/history}), as ModelScope's own URLs do, so nothing needs %2F.
+     */
+    public ApiReply history(@Header("owner") String owner, @Header("name") String name, @Header("task") String task) {
+        String t = task == null || task.isBlank() ? settings.tasks().get(0) : task.trim();
+        String id = owner + "/" + name;
+        List<HistoryStore.Point> series = CatalogSteps.historyOf(cacheFile(t), t, json).series(id);
+        if (series.isEmpty()) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "no history of '" + id + "' for task '" + t + "'",
+                    Map.of("id", id, "task", t));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("task", t);
+        body.put("series", series);
+        return ApiReply.ok(body);
+    }
+
     /** A forced refresh as a run; 409 while one for the same task is still running. */
     public CatalogRequest refreshRequest(@Header("task") String task) {
         String t = task == null || task.isBlank() ? settings.tasks().get(0) : task.trim();
@@ -106,6 +134,10 @@ public final class CatalogApi {
             case UPDATED -> x -> Pager.descending(x.record().updatedAt() == null ? 0
                     : x.record().updatedAt().toEpochMilli()) + "|" + x.record().id();
             case DEFAULT -> x -> Pager.ascending(x.index());
+            // Unknown velocity last; offset so negative velocities (downloads can be corrected down) still sort.
+            case TRENDING -> x -> (x.record().downloadsPerDay() == null ? "1" : "0" + Pager.descending(
+                    Math.round(x.record().downloadsPerDay() * 100) + Long.MAX_VALUE / 2))
+                    + "|" + Pager.descending(x.record().downloads()) + "|" + x.record().id();
         };
     }
 
@@ -162,6 +194,14 @@ public final class CatalogApi {
         m.put("modelscope_url", r.modelscopeUrl());
         m.values().removeIf(v -> v == null);
         m.putIfAbsent("cover_local", null);
+        // History fields: null means unknown (see LoraRecord), so they are sent even when null.
+        m.put("rank", r.rank());
+        m.put("rank_change", r.rankChange());
+        m.put("downloads_delta", r.downloadsDelta());
+        m.put("likes_delta", r.likesDelta());
+        m.put("downloads_per_day", r.downloadsPerDay());
+        m.put("first_seen_at", r.firstSeenAt());
+        m.put("is_new", r.isNew());
         return m;
     }
 

@@ -1,6 +1,7 @@
 package dev.toploras.catalog;
 
 import dev.toploras.covers.CoverProgress;
+import dev.toploras.history.Snapshot;
 import dev.toploras.modelscope.ListingQuery;
 import dev.toploras.runs.RunHandle;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ public final class CatalogRun {
     private List<LoraRecord> top = List.of();
     private CacheDocument written;
     private RunHandle runHandle;
+    private Snapshot snapshot;
 
     CatalogRun(String task, int limit, CatalogSort sort, Path cacheFile, Path imagesDir, int maxPages,
                CoverProgress progress) {
@@ -121,6 +123,17 @@ public final class CatalogRun {
 
     List<LoraRecord> top() {
         return top;
+    }
+
+    /** The top records with their history fields, in their final order (trending re-orders them). */
+    void ranked(List<LoraRecord> records, Snapshot snapshot) {
+        this.top = List.copyOf(records);
+        this.snapshot = snapshot;
+    }
+
+    /** What history will keep of this refresh; null until the trends step ran. */
+    Snapshot snapshot() {
+        return snapshot;
     }
 
     void coverDone(String id, String localPath, String warning, boolean downloaded, boolean unchanged) {

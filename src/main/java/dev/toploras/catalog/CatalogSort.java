@@ -12,7 +12,12 @@ public enum CatalogSort {
     UPDATED("GmtModified", Comparator.comparing(LoraRecord::updatedAt,
             Comparator.nullsLast(Comparator.<java.time.Instant>naturalOrder().reversed()))),
     /** ModelScope's own order, kept as it came. */
-    DEFAULT("Default", null);
+    DEFAULT("Default", null),
+    /**
+     * Fastest downloads_per_day over history.window first. ModelScope cannot sort by it: the top N are fetched by
+     * downloads, then re-ordered by velocity once history is known (the catalog-trends step).
+     */
+    TRENDING("DownloadsCount", DOWNLOADS.order);
 
     private final String upstreamSortBy;
     private final Comparator<LoraRecord> order;
@@ -31,6 +36,11 @@ public enum CatalogSort {
         return order == null ? null : order.thenComparing(LoraRecord::id);
     }
 
+    /** True when the final order is by download velocity, which only history can tell. */
+    public boolean byVelocity() {
+        return this == TRENDING;
+    }
+
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -41,6 +51,6 @@ public enum CatalogSort {
                 return s;
             }
         }
-        throw new CatalogException("unknown sort '" + text + "': use one of downloads, likes, updated, default");
+        throw new CatalogException("unknown sort '" + text + "': use one of downloads, likes, updated, default, trending");
     }
 }

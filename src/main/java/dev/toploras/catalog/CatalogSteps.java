@@ -17,6 +17,10 @@ import dev.toploras.runtime.Home;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import dev.toploras.history.History;
+import dev.toploras.history.HistorySettings;
+import dev.toploras.history.HistoryStore;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -40,9 +44,12 @@ public final class CatalogSteps {
     private final RunStore runs;
     private final ObjectMapper json;
     private final Clock clock;
+    private final HistorySettings history;
 
     public CatalogSteps(Home home, CatalogSettings settings, ListingClient listing, LoraNormalizer normalizer,
-                        CoverDownloader covers, CatalogCache cache, RunStore runs, ObjectMapper json, Clock clock) {
+                        CoverDownloader covers, CatalogCache cache, RunStore runs, ObjectMapper json, Clock clock,
+                        HistorySettings history) {
+        this.history = history;
         this.home = home;
         this.settings = settings;
         this.listing = listing;
@@ -56,6 +63,16 @@ public final class CatalogSteps {
 
     public CatalogSettings settings() {
         return settings;
+    }
+
+    public HistorySettings historySettings() {
+        return history;
+    }
+
+    /** Snapshots of a task live beside its leaderboard: {@code <cache folder>/history/<safe_task>/}. */
+    public static HistoryStore historyOf(Path cacheFile, String task, ObjectMapper json) {
+        return new HistoryStore(cacheFile.toAbsolutePath().getParent().resolve("history").resolve(SafeName.task(task)),
+                json);
     }
 
     /** Opens a run; when the cache is fresh (and no refresh is forced) the run is served from it. */
@@ -150,6 +167,36 @@ public final class CatalogSteps {
         handle.stage(itemId(r), "done", out.unchanged() ? "cover unchanged" : out.downloaded() ? "cover stored" : null);
         run.coverDone(r.id(), out.file() == null ? null : home.relative(out.file()), out.warning(),
                 out.downloaded(), out.unchanged());
+    }
+
+    /**
+     * Rank, rank change, deltas and download velocity of the top records against the task's history; for the
+     * trending order, also their final order. A corrupt snapshot becomes a warning of the run, never a failure.
+     */
+    public void trends(CatalogRun run) {
+        History h = new History(historyOf(run.getCacheFile(), run.getTask(), json), clock);
+        List<History.Sample> samples = run.top().stream()
+                .map(r -> new History.Sample(r.id(), r.downloads(), r.likes())).toList();
+        History.Result result = h.compute(samples, run.getSort().wire(), run.getSort().byVelocity(), history.window());
+        result.warnings().forEach(run::warn);
+        Map<String, LoraRecord> byId = new HashMap<>();
+        run.top().forEach(r -> byId.put(r.id(), r));
+        run.ranked(result.trends().stream().map(t -> byId.get(t.id()).withTrend(t)).toList(),
+                History.snapshot(result, run.getSort().wire()));
+    }
+
+    /** Appends this refresh to history once its leaderboard is stored; a history that cannot be written is a warning. */
+    public void remember(CatalogRun run) {
+        if (run.snapshot() == null) {
+            return;
+        }
+        try {
+            historyOf(run.getCacheFile(), run.getTask(), json).append(run.snapshot(), history);
+        } catch (RuntimeException e) {
+            String w = "history: could not record this refresh: " + e.getMessage();
+            LOG.warn(w);
+            run.warn(w);
+        }
     }
 
     /** The cache document as JSON text; the route validates it against the schema before it is stored. */

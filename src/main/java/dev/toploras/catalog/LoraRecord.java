@@ -1,12 +1,19 @@
 package dev.toploras.catalog;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.toploras.history.Trend;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * One leaderboard entry as the cache stores it (snake_case on disk). Optional text is left out when ModelScope
  * has none; {@code cover_local} is always written, null when no cover could be stored.
+ *
+ * <p>The history fields (rank .. is_new) are always written; their nulls mean "not known", never zero:
+ * {@code rank_change}, {@code downloads_delta} and {@code likes_delta} are null when the record was not in the
+ * previous snapshot (rank_change also when that snapshot was in another order), {@code downloads_per_day} when no
+ * snapshot inside history.window (and at least an hour old) holds it. They are all null in a cache written without the catalog-trends step.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoraRecord(
@@ -26,7 +33,24 @@ public record LoraRecord(
         String visionFoundation,
         List<String> triggerWords,
         Instant updatedAt,
-        String modelscopeUrl) {
+        String modelscopeUrl,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Integer rank,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Integer rankChange,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Long downloadsDelta,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Long likesDelta,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Double downloadsPerDay,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Instant firstSeenAt,
+        @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("is_new") Boolean isNew) {
+
+    /** A record as ModelScope lists it, before history is known. */
+    public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,
+                      String coverLocal, long downloads, long likes, String license, List<String> tagsCn,
+                      List<String> tagsEn, List<String> baseModels, String visionFoundation, List<String> triggerWords,
+                      Instant updatedAt, String modelscopeUrl) {
+        this(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license, tagsCn, tagsEn,
+                baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, null, null, null, null, null,
+                null, null);
+    }
 
     public LoraRecord {
         tagsCn = tagsCn == null ? List.of() : List.copyOf(tagsCn);
@@ -37,6 +61,13 @@ public record LoraRecord(
 
     public LoraRecord withCoverLocal(String path) {
         return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, path, downloads, likes, license,
-                tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl);
+                tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange,
+                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew);
+    }
+
+    public LoraRecord withTrend(Trend t) {
+        return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license,
+                tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, t.rank(),
+                t.rankChange(), t.downloadsDelta(), t.likesDelta(), t.downloadsPerDay(), t.firstSeenAt(), t.isNew());
     }
 }

@@ -17,7 +17,7 @@ public final class ExitCode {
     public static final int CONFIG = 6;
     /** The job failed, was cancelled, or its request was rejected (see its document or inbox/.error/). */
     public static final int JOB_NOT_SUCCEEDED = 7;
-    /** No job with that id in cache/outputs/. */
+    /** No job with that id in cache/outputs/, or (trends) no history for the task yet. */
     public static final int NOT_FOUND = 8;
 
     private ExitCode() {

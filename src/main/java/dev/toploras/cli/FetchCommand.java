@@ -29,7 +29,7 @@ public final class FetchCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "How many LoRAs (default: catalog.limit, 20).")
     Integer limit;
 
-    @Option(names = "--sort", paramLabel = "ORDER", description = "downloads | likes | updated | default.")
+    @Option(names = "--sort", paramLabel = "ORDER", description = "downloads | likes | updated | default | trending.")
     String sort;
 
     @Option(names = "--force-refresh", description = "Ignore a fresh cache and ask ModelScope.")
@@ -55,7 +55,7 @@ public final class FetchCommand implements Callable<Integer> {
     String ttl;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         Map<String, String> overrides = new LinkedHashMap<>();
         if (baseUrl != null) {
             overrides.put("modelscope.base-url", baseUrl);
@@ -72,15 +72,7 @@ public final class FetchCommand implements Callable<Integer> {
             err.println("top-loras: --cache-file and --images-dir take one --task; give them per run.");
             return ExitCode.USAGE;
         }
-        TopLorasRuntime runtime;
-        try {
-            runtime = TopLorasRuntime.start(parent.home(), parent.overrides(overrides));
-        } catch (Exception e) {
-            Failures.Verdict v = Failures.startup(e);
-            err.println("top-loras: " + v.message());
-            return v.exitCode();
-        }
-        try (runtime) {
+        return parent.withRuntime(overrides, runtime -> {
             CatalogSteps steps = runtime.bean("catalogSteps", CatalogSteps.class);
             List<String> wanted = tasks == null || tasks.isEmpty() ? steps.settings().tasks() : tasks;
             int worst = ExitCode.OK;
@@ -105,6 +97,6 @@ public final class FetchCommand implements Callable<Integer> {
                 }
             }
             return worst;
-        }
+        });
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         versionProvider = TopLorasCommand.Version.class,
         description = "Leaderboard of popular ModelScope LoRAs, and text-to-image jobs for them.",
         subcommands = {FetchCommand.class, ServeCommand.class, SubmitCommand.class, StatusCommand.class,
-            CancelCommand.class},
+            CancelCommand.class, TrendsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
             "5:output failed its JSON Schema; nothing replaced",
             "6:configuration or route file error",
             "7:job failed, cancelled or rejected",
-            "8:no such job"})
+            "8:no such job, or no history for the task"})
 public final class TopLorasCommand implements Runnable {
     @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:TOP_LORAS_HOME:-.}",
             description = "Folder holding cache/, routes/ and inbox/ (env TOP_LORAS_HOME; default: current folder).")
@@ -44,6 +44,34 @@ public final class TopLorasCommand implements Runnable {
         java.util.Map<String, String> all = new java.util.LinkedHashMap<>(settings);
         all.putAll(commandFlags);
         return all;
+    }
+
+    /** What a one-shot command does with a started runtime; returns its exit code. */
+    @FunctionalInterface
+    public interface WithRuntime {
+        int run(dev.toploras.runtime.TopLorasRuntime runtime) throws Exception;
+    }
+
+    /**
+     * Starts the runtime with the command's flags, runs {@code body} and stops it. A start-up failure (a YAML or
+     * configuration error) or an unexpected failure of the body is printed as one line and its exit code returned.
+     */
+    public int withRuntime(java.util.Map<String, String> commandFlags, WithRuntime body) throws Exception {
+        dev.toploras.runtime.TopLorasRuntime runtime;
+        try {
+            runtime = dev.toploras.runtime.TopLorasRuntime.start(home(), overrides(commandFlags));
+        } catch (Exception e) {
+            Failures.Verdict v = Failures.startup(e);
+            System.err.println("top-loras: " + v.message());
+            return v.exitCode();
+        }
+        try (runtime) {
+            return body.run(runtime);
+        } catch (RuntimeException e) {
+            Failures.Verdict v = Failures.judge(e);
+            System.err.println("top-loras: " + v.message());
+            return v.exitCode();
+        }
     }
 
     @Override

@@ -96,6 +96,11 @@ public final class Settings {
                 new LinkedHashSet<>(list("modelscope.cover-hosts")));
     }
 
+    public dev.toploras.history.HistorySettings history() {
+        return new dev.toploras.history.HistorySettings(integer("history.keep-count"), duration("history.keep-age"),
+                duration("history.window"));
+    }
+
     /** Jobs may name the configured catalog tasks and text-to-image-synthesis, the one ModelScope generates for. */
     public GenerationSettings generation(List<String> catalogTasks) {
         LinkedHashSet<String> tasks = new LinkedHashSet<>(catalogTasks);

@@ -72,7 +72,7 @@ public final class TopLorasBeans implements CamelConfiguration {
         CoverDownloader covers = new CoverDownloader(http, json, catalog.coversMaxBytes(), catalog.coverHosts(), token);
         LoraNormalizer normalizer = new LoraNormalizer(json, baseUrl);
         CatalogSteps steps = new CatalogSteps(home, catalog, new ListingClient(http, json, baseUrl),
-                normalizer, covers, new CatalogCache(json), runs, json, clock);
+                normalizer, covers, new CatalogCache(json), runs, json, clock, settings.history());
 
         ctx.getRegistry().bind("settings", settings);
         ctx.getRegistry().bind("home", home);
@@ -132,7 +132,7 @@ public final class TopLorasBeans implements CamelConfiguration {
         ctx.getRegistry().bind("tokenHeader", new TokenHeaderProcessor());
         ctx.getRegistry().bind("apiReply", new ApiReplyProcessor(json));
         ctx.getRegistry().bind("apiError", new ApiErrorProcessor(json));
-        ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, new CatalogCache(json), runs, clock));
+        ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, new CatalogCache(json), runs, json, clock));
 
         SystemApi system = new SystemApi(home, runs, upstreamHealth, settings.text("modelscope.base-url"), clock);
         int queueSize = settings.integer("generation.queue-size");

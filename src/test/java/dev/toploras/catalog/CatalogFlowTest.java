@@ -418,10 +418,53 @@ class CatalogFlowTest {
         try (Stream<Path> files = Files.walk(tmp)) {
             stored = files.filter(Files::isRegularFile).toList();
         }
-        assertThat(stored).allMatch(p -> p.getParent().equals(tmp.resolve("images")) || p.equals(tmp.resolve("cache.json")));
+        assertThat(stored).allMatch(p -> p.getParent().equals(tmp.resolve("images")) || p.equals(tmp.resolve("cache.json"))
+                || p.getParent().equals(tmp.resolve("history/t")));
         assertThat(stored).filteredOn(p -> p.toString().endsWith(".png")).hasSize(3)
                 .allMatch(p -> p.getFileName().toString().matches("[0-9a-f]{32}\\.png"));
         assertThat(Files.exists(tmp.getParent().resolve("escape"))).isFalse();
+    }
+
+    @Test
+    void should_record_history_and_write_rank_changes_and_deltas_on_the_next_refresh() throws Exception {
+        stubPng("/c/ok.png");
+        stubListing(Listings.page(3, List.of(Listings.lora("team", "alpha", 300, null),
+                Listings.lora("team", "beta", 200, null), Listings.lora("team", "gamma", 100, null))));
+        refresh(request("text-to-image-synthesis", 10));
+        JsonNode first = cacheJson().get("results");
+        assertThat(first.get(0).get("rank").asInt()).isEqualTo(1);
+        for (JsonNode r : first) {
+            for (String f : List.of("rank_change", "downloads_delta", "likes_delta", "downloads_per_day")) {
+                assertThat(r.has(f) && r.get(f).isNull()).as(f + " is written, null: nothing to compare with").isTrue();
+            }
+            assertThat(r.get("is_new").asBoolean()).isFalse();
+            assertThat(r.get("first_seen_at").isTextual()).isTrue();
+        }
+
+        wm.resetAll();
+        ObjectNode gamma = Listings.lora("team", "gamma", 900, null);
+        gamma.put("Stars", 7);
+        stubListing(Listings.page(3, List.of(Listings.lora("team", "alpha", 310, null), gamma,
+                Listings.lora("team", "delta", 50, null))));
+        CatalogResult second = refresh(request("text-to-image-synthesis", 10));
+        JsonNode results = cacheJson().get("results");
+        Map<String, JsonNode> byId = new java.util.HashMap<>();
+        results.forEach(r -> byId.put(r.get("id").asText(), r));
+        assertThat(byId.get("team/gamma").get("rank").asInt()).isEqualTo(1);
+        assertThat(byId.get("team/gamma").get("rank_change").asInt()).isEqualTo(2);
+        assertThat(byId.get("team/gamma").get("downloads_delta").asLong()).isEqualTo(800);
+        assertThat(byId.get("team/gamma").get("likes_delta").asLong()).isEqualTo(4);
+        assertThat(byId.get("team/alpha").get("rank_change").asInt()).isEqualTo(-1);
+        assertThat(byId.get("team/alpha").get("downloads_delta").asLong()).isEqualTo(10);
+        assertThat(byId.get("team/delta").get("rank_change").isNull()).isTrue();
+        assertThat(byId.get("team/delta").get("downloads_delta").isNull()).isTrue();
+        assertThat(byId.get("team/delta").get("is_new").asBoolean()).isTrue();
+        assertThat(Schemas.validate("/schemas/catalog-cache.schema.json", Files.readString(tmp.resolve("cache.json"))))
+                .isEmpty();
+        try (Stream<Path> files = Files.list(tmp.resolve("history/text-to-image-synthesis"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).contains("index.json").hasSize(3);
+        }
+        assertThat(second.warnings()).isEmpty();
     }
 
     @Test

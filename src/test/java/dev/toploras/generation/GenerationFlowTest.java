@@ -125,7 +125,9 @@ class GenerationFlowTest {
         assertThat(image.at("/data/mime").asText()).isEqualTo("image/png");
         assertThat(image.at("/meta/width").asInt()).isEqualTo(64);
         assertThat(home.root().resolve(image.at("/data/url").asText())).isRegularFile();
-        assertThat(home.inbox().resolve(".done/ok-1.json")).isRegularFile();
+        // the file consumer moves the file once its exchange completes, which can be after the job has finished
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(home.inbox().resolve(".done/ok-1.json")).isRegularFile());
 
         modelscope.verify(postRequestedFor(urlEqualTo("/v1/images/generations"))
                 .withHeader("Authorization", equalTo("Bearer " + TOKEN))

@@ -2,6 +2,7 @@ package dev.toploras.support;
 
 import dev.toploras.catalog.CacheDocument;
 import dev.toploras.catalog.LoraRecord;
+import dev.toploras.history.Trend;
 import dev.toploras.storage.Json;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,13 +60,51 @@ public final class CatalogFixture {
                         Instant.parse("2025-10-01T00:00:00Z").plusSeconds(i * 3600L),
                         "https://www.modelscope.cn/models/" + author + "/lora-" + i));
             }
-            CacheDocument doc = new CacheDocument(Instant.now().minusSeconds(ageSeconds), TASK, "downloads", n, records);
-            Files.writeString(home.resolve("cache/top_loras_" + TASK + ".json"),
-                    Json.mapper().writeValueAsString(doc));
+            store(home, ageSeconds, records);
             return records;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void store(Path home, long ageSeconds, List<LoraRecord> records) throws IOException {
+        CacheDocument doc = new CacheDocument(Instant.now().minusSeconds(ageSeconds), TASK, "downloads",
+                records.size(), records);
+        Files.writeString(home.resolve("cache/top_loras_" + TASK + ".json"), Json.mapper().writeValueAsString(doc));
+    }
+
+    /**
+     * Gives the cached records a history, as three refreshes (3 days ago, 1 day ago, now) would: record 0 rose 3
+     * places, record 1 fell 2, record 2 is new (no snapshot before now), record 5 has the most downloads per day.
+     */
+    public static List<LoraRecord> withHistory(Path home, List<LoraRecord> records, long ageSeconds) {
+        Instant now = Instant.now();
+        List<LoraRecord> out = new ArrayList<>();
+        List<Object> threeDays = new ArrayList<>();
+        List<Object> oneDay = new ArrayList<>();
+        List<Object> today = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            LoraRecord r = records.get(i);
+            boolean fresh = i == 2;
+            out.add(r.withTrend(new Trend(r.id(), i + 1, r.downloads(), r.likes(),
+                    fresh ? null : i == 0 ? 3 : i == 1 ? -2 : 0, fresh ? null : 500L, fresh ? null : 2L,
+                    fresh ? null : i == 5 ? 9000.0 : 100.0 - i, fresh ? now : now.minus(Duration.ofDays(3)), fresh,
+                    null)));
+            if (!fresh) {
+                threeDays.addAll(List.of(r.id(), r.downloads() - (i == 5 ? 27_000 : 1500), r.likes()));
+                oneDay.addAll(List.of(r.id(), r.downloads() - (i == 5 ? 9000 : 500), r.likes()));
+            }
+            today.addAll(List.of(r.id(), r.downloads(), r.likes()));
+        }
+        HistoryFixture.snapshot(home, TASK, now.minus(Duration.ofDays(3)), "downloads", threeDays.toArray());
+        HistoryFixture.snapshot(home, TASK, now.minus(Duration.ofDays(1)), "downloads", oneDay.toArray());
+        HistoryFixture.snapshot(home, TASK, now, "downloads", today.toArray());
+        try {
+            store(home, ageSeconds, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
     }
 
     /** A real PNG with a colour of its own per index, so screenshots show which cover is which. */

@@ -32,7 +32,7 @@ class WebGalleryTest {
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        CatalogFixture.write(dir, RECORDS, 3 * 3600);
+        CatalogFixture.withHistory(dir, CatalogFixture.write(dir, RECORDS, 3 * 3600), 3 * 3600);
         page = ServedPage.start(dir, Map.of());
         http = page.http();
         browser = page.browser();
@@ -216,5 +216,33 @@ class WebGalleryTest {
         assertThat(browser.findElement(By.cssSelector("#detail-body a")).getAttribute("href"))
                 .isEqualTo("https://www.modelscope.cn/models/studio0/lora-0");
         Browser.screenshot(browser, "detail");
+    }
+
+    @Test
+    void should_badge_risers_fallers_and_new_entries_and_chart_downloads_in_details() {
+        List<WebElement> cards = awaitCards();
+        assertThat(cards.get(0).findElement(By.cssSelector(".trend.up")).getText()).isEqualTo("↑3");
+        assertThat(cards.get(1).findElement(By.cssSelector(".trend.down")).getText()).isEqualTo("↓2");
+        assertThat(cards.get(2).findElement(By.cssSelector(".trend.new")).getText()).isEqualToIgnoringCase("new");
+        assertThat(cards.get(3).findElements(By.cssSelector(".trend"))).as("unchanged: no badge").isEmpty();
+        Browser.screenshot(browser, "trend-badges");
+
+        cards.get(0).findElement(By.cssSelector("button[data-act='detail']")).click();
+        WebElement chart = await().atMost(Duration.ofSeconds(10)).until(
+                () -> browser.findElements(By.cssSelector("#detail-body svg.chart")), l -> !l.isEmpty()).get(0);
+        assertThat(chart.findElements(By.cssSelector("circle"))).hasSize(3);
+        assertThat(chart.getAttribute("aria-label")).contains("3 refreshes");
+        assertThat(browser.findElement(By.id("detail-body")).getText()).contains("↑3", "#1", "/ day");
+        Browser.screenshot(browser, "detail-chart");
+        browser.findElement(By.cssSelector("#detail .dialog-close button")).click();
+    }
+
+    @Test
+    void should_show_the_fastest_risers_first_in_the_rising_view() {
+        new Select(browser.findElement(By.id("sort"))).selectByValue("trending");
+        await().atMost(Duration.ofSeconds(5)).until(() -> awaitCards().get(0).getAttribute("data-id"),
+                id -> id.equals("studio5/lora-5"));
+        assertThat(awaitCards().get(1).getAttribute("data-id")).isEqualTo("studio0/lora-0");
+        new Select(browser.findElement(By.id("sort"))).selectByValue("downloads");
     }
 }

@@ -1,0 +1,40 @@
+package dev.toploras.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** System.out and System.err of each test, captured for a CLI command's output: {@code @RegisterExtension}. */
+public final class ConsoleCapture implements BeforeEachCallback, AfterEachCallback {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        out.reset();
+        err.reset();
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    public String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    public String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}
