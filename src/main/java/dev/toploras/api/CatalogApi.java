@@ -104,7 +104,7 @@ public final class CatalogApi {
     }
 
     /** A forced refresh as a run; 409 while one for the same task is still running. */
-    public CatalogRequest refreshRequest(@Header("task") String task) {
+    public synchronized CatalogRequest refreshRequest(@Header("task") String task) {
         String t = task == null || task.isBlank() ? settings.tasks().get(0) : task.trim();
         SafeName.task(t);
         for (RunDocument r : runs.list()) {
@@ -113,7 +113,12 @@ public final class CatalogApi {
                         Map.of("run_id", r.runId()));
             }
         }
-        return CatalogRequest.of(t).forced().withRunId(runs.newRunId());
+        // The run exists before this call returns (the refresh itself starts in the background and takes it over),
+        // so a second request for the task sees it and gets 409, however quickly it follows.
+        CatalogRequest req = CatalogRequest.of(t).forced();
+        String runId = runs.start(RunKind.REFRESH, Map.of("task", t, "limit", settings.limit(), "sort",
+                settings.sort().wire()), null).runId();
+        return req.withRunId(runId);
     }
 
     public ApiReply refreshAccepted(CatalogRequest req) {

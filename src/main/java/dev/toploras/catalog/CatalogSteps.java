@@ -77,6 +77,18 @@ public final class CatalogSteps {
 
     /** Opens a run; when the cache is fresh (and no refresh is forced) the run is served from it. */
     public CatalogRun begin(CatalogRequest req) {
+        try {
+            return open(req);
+        } catch (RuntimeException e) {
+            // a run announced to an HTTP caller must not stay "running" when the refresh could not even start
+            if (req.runId() != null) {
+                runs.running(req.runId()).ifPresent(h -> h.finish(Problem.from(e)));
+            }
+            throw e;
+        }
+    }
+
+    private CatalogRun open(CatalogRequest req) {
         String task = req.task() == null ? settings.tasks().get(0) : req.task().trim();
         String safe = SafeName.task(task);
         int limit = req.limit() == null ? settings.limit() : req.limit();
@@ -98,8 +110,10 @@ public final class CatalogSteps {
                     .ifPresent(run::servedFrom);
         }
         if (!run.isServedFromCache()) {
-            run.attach(runs.start(RunKind.REFRESH, Map.of("task", task, "limit", limit, "sort", sort.wire()),
-                    req.runId()));
+            // A caller that announced the run (POST /api/v1/refresh) has started it already; this refresh takes it over.
+            Optional<RunHandle> announced = req.runId() == null ? Optional.empty() : runs.running(req.runId());
+            run.attach(announced.orElseGet(() -> runs.start(RunKind.REFRESH,
+                    Map.of("task", task, "limit", limit, "sort", sort.wire()), req.runId())));
         }
         return run;
     }
