@@ -211,12 +211,7 @@ public final class CatalogApi {
     }
 
     String coverUrl(String coverLocal) {
-        if (coverLocal == null) {
-            return null;
-        }
-        Path abs = home.root().resolve(coverLocal).normalize();
-        Path images = home.cache().resolve("images");
-        return abs.startsWith(images) ? "/assets/covers/" + images.relativize(abs).toString().replace('\\', '/') : null;
+        return HttpEdge.assetUrl(home.root(), home.cache().resolve("images"), "/assets/covers/", coverLocal);
     }
 
     private Path cacheFile(String task) {

@@ -153,6 +153,18 @@ public final class HttpEdge {
     }
 
     /**
+     * The URL under {@code prefix} that serves {@code relativeToHome} (a path as the stores record it, relative to
+     * {@code home}), or null when the file is not under {@code root}: the reverse of {@link #resolve}.
+     */
+    static String assetUrl(Path home, Path root, String prefix, String relativeToHome) {
+        if (relativeToHome == null) {
+            return null;
+        }
+        Path file = home.resolve(relativeToHome).normalize();
+        return file.startsWith(root) ? prefix + root.relativize(file).toString().replace('\\', '/') : null;
+    }
+
+    /**
      * The file a request path names under {@code root}, or null. Vert.x has already decoded and normalised the path
      * (so {@code %2e%2e} and {@code ..} are gone); this still refuses anything that would leave the folder: absolute
      * remainders, backslashes, NUL, and symbolic links that point out.

@@ -164,12 +164,10 @@ public final class JobsApi {
         Path outputs = home.cache().resolve("outputs");
         for (JsonNode r : out.path("result")) {
             JsonNode data = r.path("data");
-            if (data.isObject() && data.hasNonNull("url")) {
-                Path file = home.root().resolve(data.get("url").asText()).normalize();
-                if (file.startsWith(outputs)) {
-                    ((ObjectNode) data).put("asset_url", "/assets/outputs/"
-                            + outputs.relativize(file).toString().replace('\\', '/'));
-                }
+            String url = data.isObject() ? HttpEdge.assetUrl(home.root(), outputs, "/assets/outputs/",
+                    data.path("url").asText(null)) : null;
+            if (url != null) {
+                ((ObjectNode) data).put("asset_url", url);
             }
         }
         return out;

@@ -68,6 +68,11 @@ public final class JobStore {
         return folder(task).resolve(jobId);
     }
 
+    /** The event log of a job found by its id alone (beside its document), for readers such as SSE. */
+    public Optional<Path> locateEvents(String jobId) {
+        return locate(jobId).map(doc -> doc.resolveSibling(jobId + EVENTS));
+    }
+
     /** Job ids are unique across tasks, so a job is found by its id alone. */
     public Optional<Path> locate(String jobId) {
         if (!Files.isDirectory(outputs)) {

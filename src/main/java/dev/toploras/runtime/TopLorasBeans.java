@@ -145,8 +145,7 @@ public final class TopLorasBeans implements CamelConfiguration {
 
         String apiKey = settings.text("api.key");
         HttpEdge.checkExposure(settings.text("server.host"), apiKey);
-        EventStream events = new EventStream(id -> jobs.locate(id).map(doc -> doc.resolveSibling(
-                doc.getFileName().toString().replaceFirst("\\.json$", ".events.jsonl"))), json, 20, 15_000);
+        EventStream events = new EventStream(jobs::locateEvents, json, 20, 15_000);
         HttpEdge edge = new HttpEdge(apiKey, settings.longValue("api.max-body-bytes"),
                 settings.list("api.cors-origins"), home.cache().resolve("images"), home.cache().resolve("outputs"),
                 events, json);
