@@ -54,7 +54,7 @@ public final class CatalogApi {
     }
 
     public ApiReply models(@Header("task") String task, @Header("q") String q, @Header("base_model") String baseModel,
-                           @Header("tag") String tag, @Header("sort") String sort, @Header("limit") Integer limit,
+                           @Header("tag") String tag, @Header("sort") String sort, @Header("limit") Object limit,
                            @Header("cursor") String cursor) {
         String t = task == null || task.isBlank() ? settings.tasks().get(0) : task.trim();
         CacheDocument doc = cache.read(cacheFile(t)).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,

@@ -34,7 +34,7 @@ public final class WebApp {
             + "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     private final ClassLoader loader;
-    private final Map<String, Optional<Asset>> assets = new ConcurrentHashMap<>();
+    private final Map<String, Asset> assets = new ConcurrentHashMap<>();
 
     public WebApp() {
         this(WebApp.class.getClassLoader());
@@ -76,7 +76,19 @@ public final class WebApp {
         if (name == null || !NAME.matcher(name).matches()) {
             return Optional.empty();
         }
-        return assets.computeIfAbsent(name, this::load);
+        Asset known = assets.get(name);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        // Only files the jar holds are kept, so the cache is bounded by the jar; a miss is not remembered, or any
+        // client could fill the heap with names (this path needs no key).
+        Optional<Asset> loaded = load(name);
+        loaded.ifPresent(a -> assets.putIfAbsent(name, a));
+        return loaded;
+    }
+
+    int cached() {
+        return assets.size();
     }
 
     private Optional<Asset> load(String name) {

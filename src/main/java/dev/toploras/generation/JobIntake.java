@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.ValidationMessage;
 import dev.toploras.errors.ErrorCode;
 import dev.toploras.errors.Problem;
+import dev.toploras.jobs.JobConflictException;
 import dev.toploras.jobs.JobDocument;
+import dev.toploras.jobs.JobParams;
 import dev.toploras.jobs.JobException;
 import dev.toploras.jobs.JobRequest;
 import dev.toploras.jobs.JobRequestReader;
@@ -17,7 +19,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.camel.component.jsonvalidator.JsonValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,26 +56,30 @@ public final class JobIntake {
     /** The one way a request becomes a job, whatever brought it (inbox file, HTTP, batch). */
     public Acceptance acceptRequest(byte[] body, String source) {
         JobRequest request = reader.read(body);
-        Optional<JobDocument> existing = store.find(request.jobId());
-        if (existing.isPresent()) {
-            LOG.info("{}: job {} exists already ({}); not run again", source, request.jobId(),
-                    existing.get().status());
-            return new Acceptance(request.jobId(), false);
-        }
-        if (request.idempotencyKey() != null) {
-            Optional<String> earlier = store.jobForKey(request.idempotencyKey());
-            if (earlier.isPresent()) {
-                LOG.info("{}: idempotency_key already used by job {}; not run again", source, earlier.get());
-                return new Acceptance(earlier.get(), false);
+        JobStore.Creation c = store.create(JobDocument.queued(request, store.clock().instant(), node));
+        if (!c.created()) {
+            if (c.jobId().equals(request.jobId())) {
+                store.find(c.jobId()).filter(earlier -> !sameRequest(earlier.request(), request)).ifPresent(earlier -> {
+                    throw new JobConflictException(c.jobId(), earlier.status());
+                });
             }
-        }
-        store.create(JobDocument.queued(request, store.clock().instant(), node));
-        if (request.idempotencyKey() != null) {
-            store.rememberKey(request.idempotencyKey(), request.jobId());
+            LOG.info("{}: job {} exists already (job_id or idempotency_key); not run again", source, c.jobId());
+            return new Acceptance(c.jobId(), false);
         }
         LOG.info("{}: queued job {} ({}, backend {})", source, request.jobId(), request.task(),
                 request.backend().wire());
         return new Acceptance(request.jobId(), true);
+    }
+
+    /** The same job asked for again (a retry); a seed the worker drew for a request without one does not count. */
+    static boolean sameRequest(JobRequest earlier, JobRequest again) {
+        JobParams p = earlier.params();
+        JobParams asked = again.params();
+        JobParams comparable = asked.seed() != null || p == null ? p : new JobParams(p.prompt(), p.negativePrompt(),
+                p.size(), p.steps(), p.guidance(), null, p.sampler(), p.strength());
+        return earlier.task().equals(again.task()) && java.util.Objects.equals(earlier.modelId(), again.modelId())
+                && earlier.loras().equals(again.loras()) && asked.equals(comparable)
+                && earlier.backend() == again.backend();
     }
 
     /**
@@ -113,17 +118,13 @@ public final class JobIntake {
             }
             if (c instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
                 return Problem.of(ErrorCode.INVALID_REQUEST, "the file is not valid JSON: " + j.getOriginalMessage()
-                        + location(j), Map.of("field", "$"));
+                        + dev.toploras.storage.Json.where(j), Map.of("field", "$"));
             }
         }
         return Problem.of(ErrorCode.INVALID_REQUEST, "the request could not be read: " + e.getMessage(),
                 Map.of("field", "$"));
     }
 
-    private static String location(com.fasterxml.jackson.core.JsonProcessingException j) {
-        return j.getLocation() == null ? ""
-                : " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
-    }
 
     private static Problem schemaProblem(JsonValidationException v) {
         List<ValidationMessage> errors = v.getErrors().stream()

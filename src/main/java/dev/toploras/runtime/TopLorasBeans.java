@@ -11,6 +11,7 @@ import dev.toploras.api.ApiReplyProcessor;
 import dev.toploras.api.CatalogApi;
 import dev.toploras.api.HttpEdge;
 import dev.toploras.api.RunsApi;
+import dev.toploras.api.ServerLimits;
 import dev.toploras.api.SystemApi;
 import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogSettings;
@@ -96,6 +97,8 @@ public final class TopLorasBeans implements CamelConfiguration {
         // Generation: the job store, the inbox intake and the worker steps of routes/inbox and generation.
         GenerationSettings generation = settings.generation(catalog.tasks());
         JobStore jobs = new JobStore(home, json, clock);
+        jobs.deleteCrashLeftovers(java.time.Instant.ofEpochMilli(
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()));
         String localUrl = settings.text("local.url");
         LocalProcessor local = localUrl.isEmpty() ? new PreviewProcessor()
                 : new OpenAiImagesProcessor(new UpstreamHttp(settings.duration("local.timeout"), upstreamHealth), json,
@@ -126,7 +129,8 @@ public final class TopLorasBeans implements CamelConfiguration {
                         .replaceFirst("^seda:(//)?", "")))
                 .map(e -> ((SedaEndpoint) e).getQueue().remainingCapacity()).findFirst().orElse(Integer.MAX_VALUE);
         BatchApi batches = new BatchApi(jobIntake, requestReader, runs, jobs, requestTokens, queueRoom, json);
-        ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json));
+        ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json,
+                (int) settings.duration("api.max-wait").toSeconds(), settings.integer("api.max-waiting")));
         ctx.getRegistry().bind("batchApi", batches);
         ctx.getRegistry().bind("runsApi", new RunsApi(runs, batches::sync));
         ctx.getRegistry().bind("tokenHeader", new TokenHeaderProcessor());
@@ -144,11 +148,16 @@ public final class TopLorasBeans implements CamelConfiguration {
         ctx.getRegistry().bind("systemApi", system);
 
         String apiKey = settings.text("api.key");
-        HttpEdge.checkExposure(settings.text("server.host"), apiKey);
+        // camel.server.host is what the server binds, whichever key or variable set it (EdgeServer checks again).
+        HttpEdge.checkExposure(settings.text("camel.server.host"), apiKey);
         EventStream events = new EventStream(jobs::locateEvents, json, 20, 15_000);
+        ServerLimits limits = new ServerLimits(settings.duration("server.idle-timeout"),
+                settings.duration("server.header-timeout"), settings.duration("server.body-timeout"),
+                settings.integer("server.max-connections"), settings.integer("server.max-header-bytes"),
+                settings.integer("server.max-initial-line-bytes"));
         HttpEdge edge = new HttpEdge(apiKey, settings.longValue("api.max-body-bytes"),
                 settings.list("api.cors-origins"), home.cache().resolve("images"), home.cache().resolve("outputs"),
-                events, json);
+                events, json, limits);
         int port = settings.integer("server.port");
         ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
     }
