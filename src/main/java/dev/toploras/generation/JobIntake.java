@@ -1,7 +1,6 @@
 package dev.toploras.generation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.ValidationMessage;
 import dev.toploras.errors.ErrorCode;
 import dev.toploras.errors.Problem;
@@ -13,12 +12,14 @@ import dev.toploras.jobs.JobRequest;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.runtime.Home;
-import dev.toploras.storage.AtomicFiles;
-import java.io.IOException;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Variable;
 import org.apache.camel.component.jsonvalidator.JsonValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ public final class JobIntake {
     }
 
     /** Returns the new job's id, or null when the same job_id or idempotency_key was accepted before. */
-    public String accept(byte[] body, String fileName) {
+    public String accept(byte[] body, @Header("CamelFileName") String fileName) {
         Acceptance a = acceptRequest(body, "inbox/" + fileName);
         return a.created() ? a.jobId() : null;
     }
@@ -83,29 +84,26 @@ public final class JobIntake {
     }
 
     /**
-     * Writes inbox/.error/{@code <name>}.error.json; the file consumer then moves the file beside it. When the job
-     * was already stored ({@code jobId} set) only the hand-over to the queue failed: the document stays queued and
-     * the next start runs it, which the message says.
+     * Why an inbox file is rejected, for inbox/.error/{@code <name>}.error.json (written by the inbox gate; the file
+     * consumer then moves the file beside it). When the job was already stored ({@code jobId} set) only the
+     * hand-over to the queue failed: the document stays queued and the next start runs it, which the message says.
+     * Arguments come from the exchange, never spliced into an expression: a file name may hold any character.
      */
-    public void reject(Exception e, String fileName, long length, String jobId) {
+    public Problem rejection(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e,
+                             @Header("CamelFileName") String fileName, @Header("CamelFileLength") Long length,
+                             @Variable("jobId") String jobId) {
         Problem problem = jobId != null
                 ? Problem.of(ErrorCode.TIMEOUT, "job " + jobId + " is stored as queued but the generation queue "
                         + "stayed full (" + e.getMessage() + "); it runs after the next start of serve, or raise "
                         + "generation.queue-size", Map.of("job_id", jobId))
-                : length == 0
+                : length != null && length == 0
                 ? Problem.of(ErrorCode.INVALID_REQUEST, "the file is empty; write a job request such as "
                         + "{\"task\": \"text-to-image-synthesis\", \"model_id\": ..., \"params\": {\"prompt\": ...}}",
                         Map.of("field", "$"))
                 : problemOf(e);
-        try {
-            ObjectNode doc = json.valueToTree(problem);
-            doc.put("file", fileName);
-            AtomicFiles.write(home.inbox().resolve(".error").resolve(fileName + ".error.json"),
-                    json.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
-        } catch (IOException ex) {
-            throw new IllegalStateException("a problem record always serialises", ex);
-        }
-        LOG.warn("inbox/{} rejected: {}", fileName, problem.message());
+        LOG.warn("inbox/{} rejected: {}", fileName.length() <= 80 ? fileName : fileName.substring(0, 80) + "...",
+                problem.message());
+        return problem;
     }
 
     static Problem problemOf(Throwable e) {

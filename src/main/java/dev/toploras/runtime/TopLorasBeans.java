@@ -24,6 +24,7 @@ import dev.toploras.generation.JobIntake;
 import dev.toploras.generation.LocalProcessor;
 import dev.toploras.generation.OpenAiImagesProcessor;
 import dev.toploras.generation.PreviewProcessor;
+import dev.toploras.inbox.InboxGate;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.InferenceClient;
@@ -34,6 +35,7 @@ import dev.toploras.modelscope.UpstreamHealth;
 import dev.toploras.modelscope.UpstreamHttp;
 import dev.toploras.runs.RunStore;
 import dev.toploras.storage.Json;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -112,6 +114,7 @@ public final class TopLorasBeans implements CamelConfiguration {
                 requestTokens);
         ctx.getRegistry().bind("jobStore", jobs);
         ctx.getRegistry().bind("jobIntake", jobIntake);
+        ctx.getRegistry().bind("inboxGate", new InboxGate(Path.of(settings.text("inbox.dir")), json));
         ctx.getRegistry().bind("requestTokens", requestTokens);
         ctx.getRegistry().bind("generationSteps", generationSteps);
         ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
