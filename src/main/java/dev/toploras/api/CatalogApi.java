@@ -42,9 +42,13 @@ public final class CatalogApi {
     private final RunStore runs;
     private final ObjectMapper json;
     private final Clock clock;
+    private final java.util.Set<String> knownTasks;
 
     public CatalogApi(Home home, CatalogSettings settings, CatalogCache cache, RunStore runs, ObjectMapper json,
-                      Clock clock) {
+                      Clock clock, java.util.Collection<String> knownTasks) {
+        java.util.Set<String> known = new java.util.TreeSet<>(knownTasks);
+        known.addAll(settings.tasks());
+        this.knownTasks = java.util.Set.copyOf(known);
         this.home = home;
         this.json = json;
         this.settings = settings;
@@ -106,6 +110,13 @@ public final class CatalogApi {
     /** A forced refresh as a run; 409 while one for the same task is still running. */
     public synchronized CatalogRequest refreshRequest(@Header("task") String task) {
         String t = task == null || task.isBlank() ? settings.tasks().get(0) : task.trim();
+        if (!knownTasks.contains(t)) {
+            // A refresh writes a cache file per task: unknown names would each leave one behind.
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "unknown task '" + (t.length() <= 80 ? t
+                    : t.substring(0, 80) + "...") + "'; known tasks: " + new java.util.TreeSet<>(knownTasks)
+                    + " (api.known-tasks and catalog.tasks)", Map.of("field", "task", "known_tasks",
+                    new java.util.TreeSet<>(knownTasks)));
+        }
         SafeName.task(t);
         for (RunDocument r : runs.list()) {
             if ("running".equals(r.state()) && RunKind.REFRESH.wire().equals(r.kind()) && t.equals(r.params().get("task"))) {

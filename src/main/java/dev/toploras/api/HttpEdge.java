@@ -170,7 +170,7 @@ public final class HttpEdge {
      * The URL under {@code prefix} that serves {@code relativeToHome} (a path as the stores record it, relative to
      * {@code home}), or null when the file is not under {@code root}: the reverse of {@link #resolve}.
      */
-    static String assetUrl(Path home, Path root, String prefix, String relativeToHome) {
+    public static String assetUrl(Path home, Path root, String prefix, String relativeToHome) {
         if (relativeToHome == null) {
             return null;
         }

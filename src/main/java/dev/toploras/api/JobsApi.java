@@ -151,6 +151,8 @@ public final class JobsApi {
     ObjectNode view(JobDocument doc) {
         ObjectNode out = withAssetUrls(doc);
         int progress = 0;
+        String stage = null;
+        String message = null;
         Deque<String> log = new ArrayDeque<>();
         Path events = store.eventsFile(doc.task(), doc.jobId());
         if (Files.isRegularFile(events)) {
@@ -162,6 +164,8 @@ public final class JobsApi {
                         continue;
                     }
                     progress = Math.max(progress, e.path("progress").asInt());
+                    stage = e.path("stage").asText(stage);
+                    message = e.path("message").asText(message);
                     log.addLast(e.path("ts").asText() + " " + e.path("stage").asText() + " " + e.path("message").asText());
                     if (log.size() > LOG_LINES) {
                         log.removeFirst();
@@ -172,6 +176,12 @@ public final class JobsApi {
             }
         }
         out.put("progress", doc.status().isTerminal() ? 100 : progress);
+        out.put("stage", stage);
+        out.put("message", message);
+        Path manifest = store.manifestFile(doc.task(), doc.jobId());
+        out.put("manifest_url", Files.isRegularFile(manifest) ? HttpEdge.assetUrl(home.root(),
+                home.cache().resolve("outputs"), "/assets/outputs/", home.root().relativize(manifest).toString())
+                : null);
         ArrayNode lines = out.putArray("log");
         log.forEach(lines::add);
         return out;

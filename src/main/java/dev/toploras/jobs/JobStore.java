@@ -35,8 +35,10 @@ public final class JobStore {
     private static final String DOC = ".json";
     private static final String EVENTS = ".events.jsonl";
     private static final String CANCEL = ".cancel";
+    private static final String MANIFEST = "manifest.json";
 
     private final Path outputs;
+    private final Path homeRoot;
     private final ObjectMapper json;
     private final JobDocumentSchema schema;
     private final Clock clock;
@@ -45,6 +47,7 @@ public final class JobStore {
 
     public JobStore(Home home, ObjectMapper json, Clock clock) {
         this.outputs = home.cache().resolve("outputs");
+        this.homeRoot = home.root();
         this.json = json;
         this.schema = new JobDocumentSchema();
         this.clock = clock;
@@ -166,9 +169,56 @@ public final class JobStore {
         append(moved, type, Stage.of(next), message, payload);
         AtomicFiles.write(documentFile(moved.task(), moved.jobId()), doc);
         if (next.isTerminal()) {
+            writeManifest(moved);
             lastEventIds.remove(moved.jobId());
         }
         return moved;
+    }
+
+    /** {@code <job_id>/manifest.json}: where a finished job's files are, for clients that fetch them all. */
+    public Path manifestFile(String task, String jobId) {
+        return imagesDir(task, jobId).resolve(MANIFEST);
+    }
+
+    /**
+     * Lists a finished job's files (role, path relative to the home, mime, bytes): the document, the event log and
+     * each result image. Written atomically after the document, so it never names a file that is not there yet.
+     */
+    private void writeManifest(JobDocument doc) {
+        Path home = homeRoot;
+        List<Map<String, Object>> files = new ArrayList<>();
+        files.add(entry(home, "document", documentFile(doc.task(), doc.jobId()), "application/json"));
+        files.add(entry(home, "events", eventsFile(doc.task(), doc.jobId()), "application/x-ndjson"));
+        for (JobDocument.ResultImage image : doc.result() == null ? List.<JobDocument.ResultImage>of() : doc.result()) {
+            if (image.data() != null && image.data().url() != null) {
+                files.add(entry(home, "image", home.resolve(image.data().url()).normalize(), image.data().mime()));
+            }
+        }
+        Map<String, Object> manifest = new java.util.LinkedHashMap<>();
+        manifest.put("job_id", doc.jobId());
+        manifest.put("status", doc.status().wire());
+        manifest.put("files", files);
+        try {
+            AtomicFiles.write(manifestFile(doc.task(), doc.jobId()), json.writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(manifest));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise the manifest of " + doc.jobId(), e);
+        }
+    }
+
+    private static Map<String, Object> entry(Path home, String role, Path file, String mime) {
+        Map<String, Object> e = new java.util.LinkedHashMap<>();
+        e.put("role", role);
+        e.put("path", home.relativize(file).toString().replace('\\', '/'));
+        e.put("mime", mime);
+        long bytes;
+        try {
+            bytes = Files.size(file);
+        } catch (IOException missing) {
+            bytes = -1;
+        }
+        e.put("bytes", bytes);
+        return e;
     }
 
     /** Saves changes that keep the status (meta, notes, results). */

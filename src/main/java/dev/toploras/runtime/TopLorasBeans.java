@@ -139,7 +139,8 @@ public final class TopLorasBeans implements CamelConfiguration {
         ctx.getRegistry().bind("tokenHeader", new TokenHeaderProcessor());
         ctx.getRegistry().bind("apiReply", new ApiReplyProcessor(json));
         ctx.getRegistry().bind("apiError", new ApiErrorProcessor(json));
-        ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, new CatalogCache(json), runs, json, clock));
+        ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, new CatalogCache(json), runs, json, clock,
+                settings.list("api.known-tasks")));
 
         SystemApi system = new SystemApi(home, runs, upstreamHealth, settings.text("modelscope.base-url"), clock);
         int queueSize = settings.integer("generation.queue-size");
@@ -153,7 +154,8 @@ public final class TopLorasBeans implements CamelConfiguration {
         String apiKey = settings.text("api.key");
         // camel.server.host is what the server binds, whichever key or variable set it (EdgeServer checks again).
         HttpEdge.checkExposure(settings.text("camel.server.host"), apiKey);
-        EventStream events = new EventStream(jobs::locateEvents, json, 20, 15_000);
+        EventStream events = new EventStream(jobs::locateEvents, path -> HttpEdge.assetUrl(home.root(),
+                home.cache().resolve("outputs"), "/assets/outputs/", path), json, 20, 15_000);
         ServerLimits limits = new ServerLimits(settings.duration("server.idle-timeout"),
                 settings.duration("server.header-timeout"), settings.duration("server.body-timeout"),
                 settings.integer("server.max-connections"), settings.integer("server.max-header-bytes"),
