@@ -60,6 +60,7 @@ public final class CatalogApi {
     public ApiReply models(@Header("task") String task, @Header("q") String q, @Header("base_model") String baseModel,
                            @Header("tag") String tag, @Header("sort") String sort, @Header("limit") Object limit,
                            @Header("cursor") String cursor) {
+        Pager.limit(limit); // the query is checked before anything is looked up: a bad value is a 400, always
         String t = task == null || task.isBlank() ? settings.tasks().get(0) : task.trim();
         CacheDocument doc = cache.read(cacheFile(t)).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
                 "no leaderboard cached for task '" + t + "'; POST /api/v1/refresh?task=" + t + " builds it",
