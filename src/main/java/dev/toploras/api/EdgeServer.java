@@ -45,6 +45,23 @@ public final class EdgeServer {
         this.errors = errors;
     }
 
+    /**
+     * Fails fast, before Camel starts its server, when another program holds the port: Camel would log the bind
+     * failure with a stack trace and carry on without HTTP. ({@link #takeOver} checks again for a program that takes
+     * the port in between.)
+     */
+    public static void checkPortFree(String host, int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (BindException e) {
+            throw new ServerException.PortInUse(host, port, e);
+        } catch (java.io.IOException e) {
+            throw new ServerException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
+                    + "; check server.host and server.port", e);
+        }
+    }
+
     void takeOver(VertxPlatformHttpRouter router, int port) {
         VertxPlatformHttpServer camel = router.getServer();
         String host = camel.getHost();
@@ -62,7 +79,10 @@ public final class EdgeServer {
         HttpServerOptions options = new HttpServerOptions()
                 .setIdleTimeout((int) limits.idle().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setMaxHeaderSize(limits.maxHeaderBytes()).setMaxInitialLineLength(limits.maxInitialLineBytes())
-                .setReuseAddress(true);
+                .setReuseAddress(true)
+                // Without this Vert.x waits for a first byte to tell HTTP/1.1 from h2c before it reports the
+                // connection, so a client that sends nothing would escape the cap and the header timeout.
+                .setHttp2ClearTextEnabled(false);
         HttpServer ours = vertx.createHttpServer(options);
         ours.connectionHandler(c -> connected(vertx, c));
         ours.invalidRequestHandler(this::invalid);

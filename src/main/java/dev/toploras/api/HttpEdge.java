@@ -31,6 +31,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * gallery ({@link WebApp}) is mounted here too, from the classpath only.
  */
 public final class HttpEdge {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpEdge.class);
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final Map<String, String> TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg",
             "image/jpeg", "gif", "image/gif", "webp", "image/webp", "avif", "image/avif", "json",
@@ -94,6 +95,8 @@ public final class HttpEdge {
                     .allowedHeaders(Set.of("Content-Type", "Authorization", "X-API-Key", "X-ModelScope-Token",
                             "Last-Event-ID")));
         }
+        // Every failure of any route (a body over the cap, a client hanging up mid-request) comes through failed().
+        router.route().order(-3000).failureHandler(this::failed);
         router.route("/api/*").order(-1000).handler(this::guard);
         router.route("/assets/*").order(-1000).handler(this::guard);
         // SSE is a long-lived, streamed response: served here rather than through a Camel exchange.
@@ -115,6 +118,30 @@ public final class HttpEdge {
                 + "api.max-body-bytes (" + maxBodyBytes + ")"));
         router.errorHandler(400, c -> error(c, ErrorCode.INVALID_REQUEST, "the request could not be read"
                 + (c.failure() == null ? "" : ": " + c.failure().getMessage())));
+    }
+
+    /**
+     * A failure no route handled. A client that hung up (closed connection, reset, broken pipe) is its own doing and
+     * logged at DEBUG; anything else is ours: logged with its stack, answered as internal_error.
+     */
+    private void failed(RoutingContext ctx) {
+        Throwable t = ctx.failure();
+        if (t instanceof io.vertx.core.http.HttpClosedException || t instanceof IOException
+                || ctx.response().closed()) {
+            LOG.debug("client went away during {} {}: {}", ctx.request().method(), ctx.normalizedPath(), t);
+            return;
+        }
+        switch (ctx.statusCode()) {
+            case 413 -> error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over api.max-body-bytes ("
+                    + maxBodyBytes + ")");
+            case 400 -> error(ctx, ErrorCode.INVALID_REQUEST, "the request could not be read"
+                    + (t == null ? "" : ": " + t.getMessage()));
+            default -> {
+                LOG.error("HTTP request {} {} failed with status {}", ctx.request().method(), ctx.normalizedPath(),
+                        ctx.statusCode(), t);
+                error(ctx, ErrorCode.INTERNAL_ERROR, "internal error; the server log has the details");
+            }
+        }
     }
 
     private void guard(RoutingContext ctx) {

@@ -10,6 +10,7 @@ import dev.toploras.api.ApiHeaderFilter;
 import dev.toploras.api.ApiReplyProcessor;
 import dev.toploras.api.CatalogApi;
 import dev.toploras.api.HttpEdge;
+import dev.toploras.api.EdgeServer;
 import dev.toploras.api.RunsApi;
 import dev.toploras.api.ServerLimits;
 import dev.toploras.api.SystemApi;
@@ -154,6 +155,7 @@ public final class TopLorasBeans implements CamelConfiguration {
         String apiKey = settings.text("api.key");
         // camel.server.host is what the server binds, whichever key or variable set it (EdgeServer checks again).
         HttpEdge.checkExposure(settings.text("camel.server.host"), apiKey);
+        EdgeServer.checkPortFree(settings.text("camel.server.host"), settings.integer("camel.server.port"));
         EventStream events = new EventStream(jobs::locateEvents, path -> HttpEdge.assetUrl(home.root(),
                 home.cache().resolve("outputs"), "/assets/outputs/", path), json, 20, 15_000);
         ServerLimits limits = new ServerLimits(settings.duration("server.idle-timeout"),
