@@ -182,9 +182,13 @@ public final class JobStore {
 
     /**
      * Lists a finished job's files (role, path relative to the home, mime, bytes): the document, the event log and
-     * each result image. Written atomically after the document, so it never names a file that is not there yet.
+     * each result image, in the job's own folder. Written atomically after the document, so it never names a file
+     * that is not there yet. A job that stored nothing has no folder and gets none.
      */
     private void writeManifest(JobDocument doc) {
+        if (!Files.isDirectory(imagesDir(doc.task(), doc.jobId()), LinkOption.NOFOLLOW_LINKS)) {
+            return; // nothing was stored for it (cancelled or failed before any output): no folder is made for it
+        }
         Path home = homeRoot;
         List<Map<String, Object>> files = new ArrayList<>();
         files.add(entry(home, "document", documentFile(doc.task(), doc.jobId()), "application/json"));

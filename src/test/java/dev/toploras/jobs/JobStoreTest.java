@@ -169,5 +169,10 @@ class JobStoreTest {
         assertThat(manifest.at("/files/2/path").asText()).isEqualTo("cache/outputs/" + TASK + "/done-1/0.png");
         assertThat(manifest.at("/files/2/bytes").asLong()).isEqualTo(3);
         assertThat(manifest.at("/files/2/mime").asText()).isEqualTo("image/png");
+
+        JobDocument cancelled = job("cancelled-1", "x", null);
+        store.create(cancelled);
+        store.moveTo(cancelled, JobStatus.CANCELLED, "cancelled");
+        assertThat(store.imagesDir(TASK, "cancelled-1")).doesNotExist(); // stored nothing: no folder, no manifest
     }
 }
