@@ -125,7 +125,7 @@ public final class JobStore {
      */
     public Creation create(JobDocument queued) {
         String jobId = new JobId(queued.jobId()).value();
-        schema.check(json.valueToTree(queued));
+        byte[] document = bytes(queued); // checked against the schema before anything is claimed
         synchronized (creating) {
             if (locate(jobId).isPresent()) {
                 return new Creation(jobId, false);
@@ -143,7 +143,7 @@ public final class JobStore {
             AtomicFiles.deleteQuietly(events);
             lastEventIds.remove(jobId);
             append(queued, JobEvent.STATUS, Stage.QUEUED, "queued", Map.of("status", JobStatus.QUEUED.wire()));
-            if (!AtomicFiles.createNew(documentFile(queued.task(), jobId), bytes(queued))) {
+            if (!AtomicFiles.createNew(documentFile(queued.task(), jobId), document)) {
                 return new Creation(jobId, false); // another process wrote it between our look and our link
             }
             return new Creation(jobId, true);
