@@ -6,7 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.runtime.Home;
+import com.networknt.schema.ValidationMessage;
+import dev.toploras.jobs.InvalidJobRequestException;
+import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.storage.AtomicFiles;
+import dev.toploras.storage.SchemaFile;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import dev.toploras.storage.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,9 +31,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "submit", mixinStandardHelpOptions = true,
-        description = {"Hands a job request to the runtime: writes it into <home>/inbox/ (atomically), where a running",
-            "`serve` picks it up. Prints the job id; --wait follows the job until it is finished."})
+        description = {"Hands a job request to the runtime: checks it against the job request schema, then writes it "
+                + "into <home>/inbox/ (atomically), where a running `serve` picks it up.",
+            "Prints the job id; --wait follows the job until it is finished.",
+            "Exit 0: submitted (with --wait: succeeded); 2: the request is invalid (the message names the field); "
+                + "7: with --wait, the job failed, was cancelled or was rejected."})
 public final class SubmitCommand implements Callable<Integer> {
+    private static final SchemaFile REQUEST_SCHEMA = new SchemaFile("schemas/job-request.schema.json");
     @ParentCommand
     TopLorasCommand parent;
 
@@ -64,11 +75,37 @@ public final class SubmitCommand implements Callable<Integer> {
             System.err.println("top-loras: job_id '" + jobId + "' must match [A-Za-z0-9._-]{1,64} and not start with '.'");
             return ExitCode.USAGE;
         }
+        String invalid = invalid(json, request);
+        if (invalid != null) {
+            System.err.println("top-loras: " + file + " is not a valid job request: " + invalid
+                    + " (nothing was submitted)");
+            return ExitCode.USAGE;
+        }
         Home home = parent.home();
         Path inboxFile = home.inbox().resolve(jobId + ".json");
         AtomicFiles.write(inboxFile, json.writeValueAsBytes(request));
         System.out.println("submitted " + jobId + " (" + home.relative(inboxFile) + ")");
         return await ? follow(home, jobId, inboxFile.getFileName().toString()) : ExitCode.OK;
+    }
+
+    /**
+     * The checks the inbox makes, made here so a mistake is told at once instead of landing in inbox/.error/: the
+     * same schema, then the reader's own rules (weights, sizes, ids). Which tasks are allowed is the running
+     * runtime's configuration, so the request's own task is let through here and checked by `serve`.
+     */
+    static String invalid(ObjectMapper json, JsonNode request) {
+        List<ValidationMessage> errors = REQUEST_SCHEMA.errors(request);
+        if (!errors.isEmpty()) {
+            return errors.stream().map(ValidationMessage::getMessage).collect(Collectors.joining("; "));
+        }
+        try {
+            new JobRequestReader(json, Set.of(request.path("task").asText(""))).read(json.writeValueAsBytes(request));
+            return null;
+        } catch (InvalidJobRequestException e) {
+            return e.getMessage();
+        } catch (IOException e) {
+            return e.getMessage();
+        }
     }
 
     private int follow(Home home, String jobId, String inboxName) throws InterruptedException {

@@ -114,7 +114,7 @@ class FetchCommandTest {
         assertThat(code).isEqualTo(ExitCode.UPSTREAM_UNAVAILABLE);
         List<String> lines = stderr().lines().filter(l -> l.startsWith("top-loras:")).toList();
         assertThat(lines).hasSize(1);
-        assertThat(lines.get(0)).contains("HTTP 503", "previous cache");
+        assertThat(lines.get(0)).contains("HTTP 503", "previous cache", "MODELSCOPE_BASE_URL=http://host:port");
         assertThat(stderr()).doesNotContain("\tat ");
         assertThat(Files.readString(cacheFile())).isEqualTo("previous");
     }
@@ -133,7 +133,8 @@ class FetchCommandTest {
         assertThat(TopLorasCommand.run(args.toArray(String[]::new))).isEqualTo(ExitCode.CONFIG);
         assertThat(stderr()).contains("catalog.refresh-cron", "6 or 7 fields", "'0 0 */6 * * ?'");
 
-        assertThat(fetch("--concurrency", "0")).isEqualTo(ExitCode.CONFIG);
+        assertThat(TopLorasCommand.run("--home", home.toString(), "--set", "covers.concurrency=0", "fetch"))
+                .isEqualTo(ExitCode.CONFIG);
         assertThat(stderr()).contains("covers.concurrency must be at least 1");
 
         assertThat(fetch("--sort", "popular")).isEqualTo(ExitCode.USAGE);
