@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
             "4:ModelScope refused the request (4xx, rate limit, error reply)",
             "5:output failed its JSON Schema; nothing replaced",
             "6:configuration or route file error",
-            "7:job failed, cancelled or rejected",
+            "7:job failed, cancelled or rejected; cancel: the job has already ended",
             "8:no such job, or no history for the task"})
 public final class TopLorasCommand implements Runnable {
     // INHERIT: `fetch --home DIR` works as well as `--home DIR fetch`; the value lands in this one field.
