@@ -221,15 +221,23 @@ function compareShortlist() {
 
 async function refresh() {
   const btn = $('#refresh');
-  const status = $('#refresh-status');
-  btn.disabled = true;
   let runId;
+  btn.disabled = true;
   try {
     runId = (await post('/api/v1/refresh' + query({ task: view.task }))).run_id;
   } catch (e) {
     if (e.status === 409 && e.details.run_id) runId = e.details.run_id;
-    else { status.textContent = `Refresh not started: ${e.message}`; btn.disabled = false; return; }
+    else { $('#refresh-status').textContent = `Refresh not started: ${e.message}`; btn.disabled = false; return; }
   }
+  await followRun(runId);
+}
+
+/** Shows a refresh run's progress until it ends, then reloads the leaderboard (also for a run `serve` started). */
+async function followRun(runId) {
+  const btn = $('#refresh');
+  const status = $('#refresh-status');
+  btn.disabled = true;
+  if (!view.records.length) $('#summary').textContent = 'Fetching the leaderboard: the cards appear when the refresh ends.';
   try {
     for (;;) {
       const run = await get(`/api/v1/runs/${encodeURIComponent(runId)}`);
@@ -247,6 +255,17 @@ async function refresh() {
     status.textContent = `Refresh: ${e.message}`;
   } finally {
     btn.disabled = false;
+  }
+}
+
+/** A refresh already running for the task (`serve` refreshes a missing or stale cache at start): follow it. */
+async function followRunningRefresh() {
+  try {
+    const { runs } = await get('/api/v1/runs' + query({ state: 'running', kind: 'refresh', limit: 20 }));
+    const run = (runs || []).find((r) => !view.task || !r.params || !r.params.task || r.params.task === view.task);
+    if (run) await followRun(run.run_id);
+  } catch (e) {
+    // the page works without it: the Refresh button still shows a run's progress
   }
 }
 
@@ -295,7 +314,7 @@ function init() {
   $('#history-reload').addEventListener('click', () => loadHistory($('#history')));
   initStudio({ getShortlist: shortlisted, onJobsChanged: () => loadHistory($('#history')) });
 
-  load(new URLSearchParams(location.search).get('task') || '');
+  load(new URLSearchParams(location.search).get('task') || '').then(followRunningRefresh);
   loadHistory($('#history'));
 }
 
