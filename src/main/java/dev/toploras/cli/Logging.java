@@ -3,7 +3,8 @@ package dev.toploras.cli;
 /**
  * How much a command logs. `serve` is a service and logs at INFO; a one-shot command prints its own summary, so
  * its log shows only warnings unless --verbose. Set before the first logger exists (slf4j-simple reads its level
- * once); a level given with -Dorg.slf4j.simpleLogger.defaultLogLevel wins.
+ * once), so no command may create a logger when it is constructed; a level given with
+ * -Dorg.slf4j.simpleLogger.defaultLogLevel wins.
  */
 final class Logging {
     static final String LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";

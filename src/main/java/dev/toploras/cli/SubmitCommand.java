@@ -37,7 +37,9 @@ import picocli.CommandLine.ParentCommand;
             "Exit 0: submitted (with --wait: succeeded); 2: the request is invalid (the message names the field); "
                 + "7: with --wait, the job failed, was cancelled or was rejected."})
 public final class SubmitCommand implements Callable<Integer> {
-    private static final SchemaFile REQUEST_SCHEMA = new SchemaFile("schemas/job-request.schema.json");
+    // Built when used, not when picocli creates the command: the validator's loggers would fix the log level before
+    // the command line is read (Logging).
+    private static final String REQUEST_SCHEMA = "schemas/job-request.schema.json";
     @ParentCommand
     TopLorasCommand parent;
 
@@ -94,7 +96,7 @@ public final class SubmitCommand implements Callable<Integer> {
      * runtime's configuration, so the request's own task is let through here and checked by `serve`.
      */
     static String invalid(ObjectMapper json, JsonNode request) {
-        List<ValidationMessage> errors = REQUEST_SCHEMA.errors(request);
+        List<ValidationMessage> errors = new SchemaFile(REQUEST_SCHEMA).errors(request);
         if (!errors.isEmpty()) {
             return errors.stream().map(ValidationMessage::getMessage).collect(Collectors.joining("; "));
         }
