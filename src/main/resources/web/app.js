@@ -118,10 +118,21 @@ function render() {
     if (slice.length) performance.mark('gallery-rendered');
   }
   if (view.records.length) $('#summary').textContent = `${view.matches.length} of ${view.records.length} LoRAs`;
+  risingHint();
   $('#page-info').textContent = `Page ${view.page + 1} of ${pages}`;
   $('#prev').disabled = view.page === 0;
   $('#next').disabled = view.page >= pages - 1;
   renderShortlist();
+}
+
+/** "Rising" orders by downloads per day, which history knows only after refreshes an hour or more apart: say so. */
+function risingHint() {
+  const hint = $('#sort-hint');
+  const known = view.records.filter((r) => r.downloads_per_day != null).length;
+  hint.hidden = $('#sort').value !== 'trending' || !view.records.length || known === view.records.length;
+  hint.textContent = known === 0
+    ? 'Rising needs history: downloads per day are known once a LoRA has been seen by refreshes at least an hour apart. Until then this order is the same as Downloads.'
+    : `${view.records.length - known} LoRAs have no history yet (downloads per day unknown): they come last.`;
 }
 
 function renderShortlist() {
