@@ -12,8 +12,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Runs the long-lived runtime until Ctrl-C.",
             "Jobs: takes job requests dropped into <home>/inbox/ (see `submit`) and runs them.",
-            "HTTP: the JSON API under /api/v1 and the web gallery at / (server.host:server.port, 127.0.0.1:8080 by "
-                + "default); it prints the URL it listens on.",
+            "HTTP: the JSON API under /api/v1 and the web gallery at /, on 127.0.0.1:8080 unless --host and --port "
+                + "say otherwise; it prints the URL it listens on.",
             "Catalog: refreshes every catalog.tasks entry on catalog.refresh-cron, and once at start when a cache is "
                 + "missing or older than catalog.ttl."})
 public final class ServeCommand implements Callable<Integer> {
