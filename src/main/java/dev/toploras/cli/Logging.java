@@ -1,9 +1,9 @@
 package dev.toploras.cli;
 
 /**
- * How much a command logs. `serve` is a service and logs at INFO; a one-shot command prints its own summary, so
- * its log shows only warnings unless --verbose. Set before the first logger exists (slf4j-simple reads its level
- * once), so no command may create a logger when it is constructed; a level given with
+ * How much a command logs. `serve` (and a long-running worker) is a service and logs at INFO; a one-shot command
+ * prints its own summary, so its log shows only warnings unless --verbose. Set before the first logger exists
+ * (slf4j-simple reads its level once), so no command may create a logger when it is constructed; a level given with
  * -Dorg.slf4j.simpleLogger.defaultLogLevel wins.
  */
 final class Logging {
@@ -13,7 +13,7 @@ final class Logging {
     }
 
     static String levelFor(String command, boolean verbose) {
-        return verbose || "serve".equals(command) ? "info" : "warn";
+        return verbose || "serve".equals(command) || "worker".equals(command) ? "info" : "warn";
     }
 
     static void configure(String command, boolean verbose) {
