@@ -55,6 +55,11 @@ public final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (await && timeoutMillis() <= 0) {
+            System.err.println("top-loras: --timeout must be a positive duration such as 90s or 10m, got '" + timeout
+                    + "'");
+            return ExitCode.USAGE;
+        }
         ObjectMapper json = Json.mapper();
         JsonNode request;
         try {
@@ -90,6 +95,14 @@ public final class SubmitCommand implements Callable<Integer> {
         return await ? follow(home, jobId, inboxFile.getFileName().toString()) : ExitCode.OK;
     }
 
+    private long timeoutMillis() {
+        try {
+            return TimeUtils.toMilliSeconds(timeout.trim());
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     /**
      * The checks the inbox makes, made here so a mistake is told at once instead of landing in inbox/.error/: the
      * same schema, then the reader's own rules (weights, sizes, ids). Which tasks are allowed is the running
@@ -113,7 +126,7 @@ public final class SubmitCommand implements Callable<Integer> {
     private int follow(Home home, String jobId, String inboxName) throws InterruptedException {
         JobStore store = new JobStore(home, Json.mapper(), Clock.systemUTC());
         Path rejected = home.inbox().resolve(".error").resolve(inboxName + ".error.json");
-        Instant deadline = Instant.now().plus(Duration.ofMillis(TimeUtils.toMilliSeconds(timeout)));
+        Instant deadline = Instant.now().plus(Duration.ofMillis(timeoutMillis()));
         while (Instant.now().isBefore(deadline)) {
             Optional<JobDocument> doc = store.find(jobId);
             if (doc.isPresent() && doc.get().status().isTerminal()) {

@@ -63,6 +63,17 @@ class CliFlagsTest {
     }
 
     @Test
+    void should_exit_2_in_one_line_for_a_blank_trends_task_and_a_bad_submit_timeout() throws Exception {
+        assertThat(run("trends", "--task", " ")).isEqualTo(ExitCode.USAGE);
+        assertOneLineBeforeStart("--task needs a ModelScope task name");
+
+        Path req = Files.writeString(home.resolve("job.json"), "{}");
+        assertThat(run("submit", req.toString(), "--wait", "--timeout", "soon")).isEqualTo(ExitCode.USAGE);
+        assertThat(console.stderr()).contains("--timeout must be a positive duration");
+        assertThat(home.resolve("inbox")).doesNotExist();
+    }
+
+    @Test
     void should_name_the_key_when_a_set_value_has_the_wrong_type() {
         assertThat(run("--set", "retries.max=three", "fetch")).isEqualTo(ExitCode.USAGE);
         assertOneLineBeforeStart("retries.max", "takes a whole number");
