@@ -51,7 +51,7 @@ class WebStartupRefreshTest {
         }
         // slow enough that the page opens while the start-up run is still running
         wm.stubFor(put(urlPathEqualTo("/api/v1/dolphin/models")).willReturn(okJson(Listings.page(6, records))
-                .withFixedDelay(3000)));
+                .withFixedDelay(6000)));
         wm.stubFor(get(urlPathMatching("/c/.*")).willReturn(aResponse().withHeader("Content-Type", "image/png")
                 .withBody(CatalogFixture.cover(2, 320, 180)).withFixedDelay(300)));
         page = ServedPage.start(dir, Map.of(
