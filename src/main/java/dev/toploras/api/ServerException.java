@@ -14,7 +14,7 @@ public class ServerException extends RuntimeException {
     public static final class PortInUse extends ServerException {
         public PortInUse(String host, int port, Throwable cause) {
             super("port " + port + " on " + host + " is already in use: stop the program that holds it or choose "
-                    + "another port (--set server.port=N, or SERVER_PORT)", cause);
+                    + "another (serve --port N, or server.port)", cause);
         }
     }
 

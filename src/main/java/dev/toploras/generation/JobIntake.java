@@ -57,7 +57,7 @@ public final class JobIntake {
     /** The one way a request becomes a job, whatever brought it (inbox file, HTTP, batch). */
     public Acceptance acceptRequest(byte[] body, String source) {
         JobRequest request = reader.read(body);
-        JobStore.Creation c = store.create(JobDocument.queued(request, store.clock().instant(), node));
+        JobStore.Creation c = store.createOnce(JobDocument.queued(request, store.clock().instant(), node));
         if (!c.created()) {
             if (c.jobId().equals(request.jobId())) {
                 store.find(c.jobId()).filter(earlier -> !sameRequest(earlier.request(), request)).ifPresent(earlier -> {

@@ -113,7 +113,19 @@ public final class JobStore {
         }
     }
 
-    /** What {@link #create} did: the job a request names, and whether this call created it. */
+    /**
+     * Creates a job that must be new (tools, tests, restarts): as {@link #createOnce}, but a job id or key that exists
+     * already is an error rather than an answer.
+     */
+    public JobDocument create(JobDocument queued) {
+        Creation c = createOnce(queued);
+        if (!c.created()) {
+            throw new IllegalStateException("job " + c.jobId() + " exists already (job_id or idempotency_key)");
+        }
+        return queued;
+    }
+
+    /** What {@link #createOnce} did: the job a request names, and whether this call created it. */
     public record Creation(String jobId, boolean created) {
     }
 
@@ -123,7 +135,7 @@ public final class JobStore {
      * document written with create-new on the file system (a hard link, which fails when the name is taken), and
      * this process also takes them one at a time so a request that loses the race finds the winner's document.
      */
-    public Creation create(JobDocument queued) {
+    public Creation createOnce(JobDocument queued) {
         String jobId = new JobId(queued.jobId()).value();
         byte[] document = bytes(queued); // checked against the schema before anything is claimed
         synchronized (creating) {

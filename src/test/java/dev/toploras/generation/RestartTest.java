@@ -77,8 +77,7 @@ class RestartTest {
             JobStore store = new JobStore(home, Json.mapper(), Clock.systemUTC());
             JobRequest crashed = new JobRequest("crashed-1", GenerationHarness.TASK, "Qwen/Qwen-Image", Map.of(),
                     new JobParams("crashed", null, "64x64", null, null, 1L, null, null), Backend.LOCAL, null);
-            JobDocument queued = JobDocument.queued(crashed, Clock.systemUTC().instant(), "test");
-            store.create(queued);
+            JobDocument queued = store.create(JobDocument.queued(crashed, Clock.systemUTC().instant(), "test"));
             store.moveTo(queued.withMeta(queued.meta().withAttempts(1)), JobStatus.RUNNING, "running");
             modelscope.setScenarioState("restart", "finished");
 

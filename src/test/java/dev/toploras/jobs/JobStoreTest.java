@@ -50,7 +50,7 @@ class JobStoreTest {
             int k = i;
             futures.add(pool.submit(() -> {
                 go.await();
-                return store.create(doc.apply(k));
+                return store.createOnce(doc.apply(k));
             }));
         }
         go.countDown();
