@@ -10,7 +10,9 @@ import dev.toploras.api.ApiHeaderFilter;
 import dev.toploras.api.ApiReplyProcessor;
 import dev.toploras.api.CatalogApi;
 import dev.toploras.api.HttpEdge;
+import dev.toploras.api.EdgeServer;
 import dev.toploras.api.RunsApi;
+import dev.toploras.api.ServerLimits;
 import dev.toploras.api.SystemApi;
 import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogSettings;
@@ -23,6 +25,7 @@ import dev.toploras.generation.JobIntake;
 import dev.toploras.generation.LocalProcessor;
 import dev.toploras.generation.OpenAiImagesProcessor;
 import dev.toploras.generation.PreviewProcessor;
+import dev.toploras.inbox.InboxGate;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.InferenceClient;
@@ -33,6 +36,7 @@ import dev.toploras.modelscope.UpstreamHealth;
 import dev.toploras.modelscope.UpstreamHttp;
 import dev.toploras.runs.RunStore;
 import dev.toploras.storage.Json;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -96,6 +100,8 @@ public final class TopLorasBeans implements CamelConfiguration {
         // Generation: the job store, the inbox intake and the worker steps of routes/inbox and generation.
         GenerationSettings generation = settings.generation(catalog.tasks());
         JobStore jobs = new JobStore(home, json, clock);
+        jobs.deleteCrashLeftovers(java.time.Instant.ofEpochMilli(
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()));
         String localUrl = settings.text("local.url");
         LocalProcessor local = localUrl.isEmpty() ? new PreviewProcessor()
                 : new OpenAiImagesProcessor(new UpstreamHttp(settings.duration("local.timeout"), upstreamHealth), json,
@@ -109,6 +115,7 @@ public final class TopLorasBeans implements CamelConfiguration {
                 requestTokens);
         ctx.getRegistry().bind("jobStore", jobs);
         ctx.getRegistry().bind("jobIntake", jobIntake);
+        ctx.getRegistry().bind("inboxGate", new InboxGate(Path.of(settings.text("inbox.dir")), json));
         ctx.getRegistry().bind("requestTokens", requestTokens);
         ctx.getRegistry().bind("generationSteps", generationSteps);
         ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
@@ -126,13 +133,15 @@ public final class TopLorasBeans implements CamelConfiguration {
                         .replaceFirst("^seda:(//)?", "")))
                 .map(e -> ((SedaEndpoint) e).getQueue().remainingCapacity()).findFirst().orElse(Integer.MAX_VALUE);
         BatchApi batches = new BatchApi(jobIntake, requestReader, runs, jobs, requestTokens, queueRoom, json);
-        ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json));
+        ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json,
+                (int) settings.duration("api.max-wait").toSeconds(), settings.integer("api.max-waiting")));
         ctx.getRegistry().bind("batchApi", batches);
         ctx.getRegistry().bind("runsApi", new RunsApi(runs, batches::sync));
         ctx.getRegistry().bind("tokenHeader", new TokenHeaderProcessor());
         ctx.getRegistry().bind("apiReply", new ApiReplyProcessor(json));
         ctx.getRegistry().bind("apiError", new ApiErrorProcessor(json));
-        ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, new CatalogCache(json), runs, json, clock));
+        ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, new CatalogCache(json), runs, json, clock,
+                settings.list("api.known-tasks")));
 
         SystemApi system = new SystemApi(home, runs, upstreamHealth, settings.text("modelscope.base-url"), clock);
         int queueSize = settings.integer("generation.queue-size");
@@ -144,11 +153,18 @@ public final class TopLorasBeans implements CamelConfiguration {
         ctx.getRegistry().bind("systemApi", system);
 
         String apiKey = settings.text("api.key");
-        HttpEdge.checkExposure(settings.text("server.host"), apiKey);
-        EventStream events = new EventStream(jobs::locateEvents, json, 20, 15_000);
+        // camel.server.host is what the server binds, whichever key or variable set it (EdgeServer checks again).
+        HttpEdge.checkExposure(settings.text("camel.server.host"), apiKey);
+        EdgeServer.checkPortFree(settings.text("camel.server.host"), settings.integer("camel.server.port"));
+        EventStream events = new EventStream(jobs::locateEvents, path -> HttpEdge.assetUrl(home.root(),
+                home.cache().resolve("outputs"), "/assets/outputs/", path), json, 20, 15_000);
+        ServerLimits limits = new ServerLimits(settings.duration("server.idle-timeout"),
+                settings.duration("server.header-timeout"), settings.duration("server.body-timeout"),
+                settings.integer("server.max-connections"), settings.integer("server.max-header-bytes"),
+                settings.integer("server.max-initial-line-bytes"));
         HttpEdge edge = new HttpEdge(apiKey, settings.longValue("api.max-body-bytes"),
                 settings.list("api.cors-origins"), home.cache().resolve("images"), home.cache().resolve("outputs"),
-                events, json);
+                events, json, limits);
         int port = settings.integer("server.port");
         ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
     }
