@@ -135,6 +135,7 @@ public final class TopLorasBeans implements CamelConfiguration {
         ctx.getRegistry().bind("jobEvents", new JobEvents(jobs));
         ctx.getRegistry().bind("localPreview", new PreviewProcessor());
         ctx.getRegistry().bind("openAiImages", new OpenAiImages(json));
+        ctx.getRegistry().bind("renderedImages", new dev.toploras.generation.RenderedImages());
         ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
