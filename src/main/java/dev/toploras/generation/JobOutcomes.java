@@ -69,7 +69,7 @@ public final class JobOutcomes {
         for (JobDocument.ResultImage img : doc.result()) {
             records.store().asset(doc, img);
         }
-        doc = records.step(doc, "store", t);
+        doc = JobRecords.withStep(doc, "store", t);
         doc = doc.withMeta(doc.meta().withBackend(backendUsed).withTiming(total(doc, start)));
         records.store().moveTo(doc, JobStatus.SUCCEEDED, "done: " + doc.result().size() + " image(s) by "
                 + backendUsed);

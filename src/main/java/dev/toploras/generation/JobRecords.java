@@ -41,9 +41,17 @@ public final class JobRecords {
     }
 
     JobDocument step(JobDocument doc, JobDocument.Step step) {
+        return store.update(withStep(doc, step));
+    }
+
+    /** The document with one more timing step, not yet written: for a step that ends with another write. */
+    static JobDocument withStep(JobDocument doc, JobDocument.Step step) {
         List<JobDocument.Step> steps = new ArrayList<>(doc.meta().timing().steps());
         steps.add(step);
-        return store.update(doc.withMeta(doc.meta().withTiming(
-                new JobDocument.Timing(doc.meta().timing().totalMs(), steps))));
+        return doc.withMeta(doc.meta().withTiming(new JobDocument.Timing(doc.meta().timing().totalMs(), steps)));
+    }
+
+    static JobDocument withStep(JobDocument doc, String name, java.util.Date from) {
+        return withStep(doc, new JobDocument.Step(name, since(from)));
     }
 }
