@@ -57,7 +57,7 @@ class LocalOpenAiRouteTest extends CamelTestSupport {
         context.addRoutes(new RouteConfigurationBuilder() {
             @Override
             public void configuration() {
-                routeConfiguration("generation-plain");
+                routeConfiguration("flow-plain");
             }
         });
         PluginHelper.getRoutesLoader(context).loadRoutes(
