@@ -186,7 +186,7 @@ public final class JobImages {
         all.removeIf(r -> added.stream().anyMatch(a -> a.index() == r.index()));
         all.addAll(added);
         all.sort(Comparator.comparingInt(JobDocument.ResultImage::index));
-        return records.store().update(doc.withResult(all));
+        return records.update(doc.withResult(all));
     }
 
     private JobDocument.ResultImage image(int index, Path file, String mime, int w, int h, JobDocument doc) {
