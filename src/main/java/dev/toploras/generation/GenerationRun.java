@@ -103,6 +103,20 @@ public final class GenerationRun {
         return submitCalls;
     }
 
+    void addStep(JobDocument.Step s) {
+        steps.add(s);
+    }
+
+    private long localStartNanos;
+
+    long localStartNanos() {
+        return localStartNanos;
+    }
+
+    void localStartNanos(long n) {
+        localStartNanos = n;
+    }
+
     void step(String name, long fromNanos) {
         steps.add(new JobDocument.Step(name, (System.nanoTime() - fromNanos) / 1_000_000));
     }

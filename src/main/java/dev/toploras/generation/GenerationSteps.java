@@ -52,19 +52,21 @@ public final class GenerationSteps {
     private final Home home;
     private final JobStore store;
     private final InferenceClient client;
-    private final LocalProcessor local;
+    private final String localBackend;
     private final GenerationSettings settings;
     /** Jobs a worker holds now: the same id queued twice (restart, re-drop) never runs in two workers. */
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    /** Seeds stay within what job-request.schema.json accepts, so a job's params can be posted again. */
+    static final long MAX_SEED = Integer.MAX_VALUE;
 
-    public GenerationSteps(Home home, JobStore store, InferenceClient client, LocalProcessor local,
+    public GenerationSteps(Home home, JobStore store, InferenceClient client, String localBackend,
                            GenerationSettings settings, RequestTokens tokens) {
         this.tokens = tokens;
         this.home = home;
         this.store = store;
         this.client = client;
-        this.local = local;
+        this.localBackend = localBackend;
         this.settings = settings;
     }
 
@@ -101,13 +103,24 @@ public final class GenerationSteps {
                 store.log(doc, Stage.SUBMITTING, "resumed after a restart (attempt " + attempt + ")"
                         + (run.isSubmitted() ? ", polling ModelScope task " + run.remoteTaskId() : ""));
             }
-            run.doc(doc);
+            run.doc(withSeed(doc));
             choose(run);
             return run;
         } catch (RuntimeException e) {
             claimed.remove(jobId);
             throw e;
         }
+    }
+
+    /** A job without a seed gets one now, stored in its params, so what it renders can be rendered again. */
+    private JobDocument withSeed(JobDocument doc) {
+        if (doc.params().seed() != null) {
+            return doc;
+        }
+        long seed = java.util.concurrent.ThreadLocalRandom.current().nextLong(0, MAX_SEED + 1);
+        JobDocument seeded = store.update(doc.withParams(doc.params().withSeed(seed)));
+        store.log(seeded, Stage.SUBMITTING, "drew seed " + seed + " (the request had none)");
+        return seeded;
     }
 
     private void choose(GenerationRun run) {
@@ -230,18 +243,51 @@ public final class GenerationSteps {
         return target;
     }
 
-    public void renderLocal(GenerationRun run) {
+    /** The job handed to the local backend endpoint (docs/seams.md): the document's fields as a Map. */
+    public Map<String, Object> localJob(GenerationRun run) {
         checkCancel(run);
-        long t = System.nanoTime();
-        store.log(run.doc(), Stage.RENDERING_LOCAL, "rendering with " + local.name());
+        run.localStartNanos(System.nanoTime());
+        store.log(run.doc(), Stage.RENDERING_LOCAL, "rendering with the local backend (" + localBackend + ")");
+        return LocalJob.of(run.doc());
+    }
+
+    /**
+     * Stores what the local backend returned, atomically, as {@code <i>.<ext>} in the job's folder, and records
+     * what it reported: its name, notes, timing steps and meta.local.
+     */
+    public void storeLocal(GenerationRun run, List<RenderedImage> rendered, String backend, List<Problem> notes,
+                           List<JobDocument.Step> steps, Map<String, Object> meta) {
+        String name = backend == null || backend.isBlank() ? "local-" + localBackend : backend;
+        if (rendered == null || rendered.isEmpty()) {
+            throw new LocalBackendException(ErrorCode.UPSTREAM_REJECTED, "the local backend " + name
+                    + " returned no image; its route must leave a List of RenderedImage in the body", Map.of());
+        }
         Path dir = store.imagesDir(run.doc().task(), run.jobId());
         List<JobDocument.ResultImage> images = new ArrayList<>();
-        for (LocalProcessor.LocalImage img : local.render(run.doc().request(), dir)) {
-            images.add(image(images.size(), img.file(), img.mime(), img.width(), img.height(), run));
+        for (RenderedImage img : rendered) {
+            ImageKind kind = ImageKind.sniff(img.bytes(), img.bytes().length).orElseThrow(() ->
+                    new LocalBackendException(ErrorCode.UPSTREAM_REJECTED, "the local backend " + name
+                            + " returned bytes that are not an image (" + img.mime() + ")", Map.of()));
+            Path file = dir.resolve(images.size() + "." + kind.extension());
+            AtomicFiles.write(file, img.bytes());
+            images.add(image(images.size(), file, kind.mime(), img.width(), img.height(), run));
+        }
+        JobDocument doc = run.doc();
+        for (Problem note : notes == null ? List.<Problem>of() : notes) {
+            doc = doc.withNote(note);
+        }
+        if (meta != null && !meta.isEmpty()) {
+            doc = doc.withMeta(doc.meta().withLocal(meta));
+        }
+        if (doc != run.doc()) {
+            run.doc(store.update(doc));
         }
         run.results(images);
-        run.backendUsed(local.name());
-        run.step("render_local", t);
+        run.backendUsed(name);
+        if (steps != null) {
+            steps.forEach(run::addStep);
+        }
+        run.step("render_local", run.localStartNanos());
     }
 
     private JobDocument.ResultImage image(int index, Path file, String mime, int w, int h, GenerationRun run) {

@@ -20,8 +20,8 @@ import dev.toploras.covers.CoverDownloader;
 import dev.toploras.generation.GenerationSettings;
 import dev.toploras.generation.GenerationSteps;
 import dev.toploras.generation.JobIntake;
-import dev.toploras.generation.LocalProcessor;
-import dev.toploras.generation.OpenAiImagesProcessor;
+import dev.toploras.generation.JobEvents;
+import dev.toploras.generation.OpenAiImages;
 import dev.toploras.generation.PreviewProcessor;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
@@ -91,22 +91,37 @@ public final class TopLorasBeans implements CamelConfiguration {
         }
     }
 
+    /**
+     * local.backend names the backend; left empty it is openai when local.url is set (configurations from before
+     * local.backend existed) and the preview otherwise. The choice is written back as an override, so
+     * local.endpoint (direct:local-{{local.backend}}) resolves to the same backend.
+     */
+    static String localBackend(CamelContext ctx, Settings settings) {
+        String backend = settings.text("local.backend");
+        if (backend.isEmpty()) {
+            backend = settings.text("local.url").isEmpty() ? "preview" : "openai";
+            ctx.getPropertiesComponent().addOverrideProperty("local.backend", backend);
+        }
+        return backend;
+    }
+
     private void serveBeans(CamelContext ctx, Settings settings, ObjectMapper json, UpstreamHttp http,
                             UpstreamHealth upstreamHealth, CatalogSettings catalog, RunStore runs) throws Exception {
         // Generation: the job store, the inbox intake and the worker steps of routes/inbox and generation.
         GenerationSettings generation = settings.generation(catalog.tasks());
         JobStore jobs = new JobStore(home, json, clock);
-        String localUrl = settings.text("local.url");
-        LocalProcessor local = localUrl.isEmpty() ? new PreviewProcessor()
-                : new OpenAiImagesProcessor(new UpstreamHttp(settings.duration("local.timeout"), upstreamHealth), json,
-                localUrl);
+        String localBackend = localBackend(ctx, settings);
         RequestTokens requestTokens = new RequestTokens();
         InferenceClient inference = new InferenceClient(http, json, settings.text("modelscope.inference-url"), token,
                 requestTokens);
         JobRequestReader requestReader = new JobRequestReader(json, generation.tasks());
         JobIntake jobIntake = new JobIntake(home, jobs, requestReader, json, generation.node());
-        GenerationSteps generationSteps = new GenerationSteps(home, jobs, inference, local, generation,
+        GenerationSteps generationSteps = new GenerationSteps(home, jobs, inference, localBackend, generation,
                 requestTokens);
+        // The local backends of routes/local-*.camel.yaml and what any backend route may call (docs/seams.md).
+        ctx.getRegistry().bind("jobEvents", new JobEvents(jobs));
+        ctx.getRegistry().bind("localPreview", new PreviewProcessor());
+        ctx.getRegistry().bind("openAiImages", new OpenAiImages(json));
         ctx.getRegistry().bind("jobStore", jobs);
         ctx.getRegistry().bind("jobIntake", jobIntake);
         ctx.getRegistry().bind("requestTokens", requestTokens);
@@ -121,10 +136,10 @@ public final class TopLorasBeans implements CamelConfiguration {
         });
 
         // HTTP API over the same stores and queue the inbox and the catalog use.
-        IntSupplier queueRoom = () -> ctx.getEndpoints().stream()
-                .filter(e -> e instanceof SedaEndpoint s && "generate".equals(s.getEndpointBaseUri()
-                        .replaceFirst("^seda:(//)?", "")))
-                .map(e -> ((SedaEndpoint) e).getQueue().remainingCapacity()).findFirst().orElse(Integer.MAX_VALUE);
+        // Room on the generation.queue endpoint when it is an in-process queue; a broker reports no limit here.
+        String queueUri = settings.text("generation.queue");
+        IntSupplier queueRoom = () -> ctx.getEndpoint(queueUri) instanceof SedaEndpoint seda
+                ? seda.getQueue().remainingCapacity() : Integer.MAX_VALUE;
         BatchApi batches = new BatchApi(jobIntake, requestReader, runs, jobs, requestTokens, queueRoom, json);
         ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json));
         ctx.getRegistry().bind("batchApi", batches);
