@@ -10,7 +10,8 @@ import java.util.Map;
  * renders which base model.
  */
 public record LocalSettings(Path lorasDir, long maxLoraBytes, Map<String, String> checkpoints, String defaultCheckpoint,
-                            String sampler, String scheduler, Path comfyWorkflow, Duration timeout) {
+                            String sampler, String scheduler, String a1111Sampler, Path comfyWorkflow,
+                            Duration timeout) {
     /** {@code local.checkpoints} is {@code base-model=checkpoint,...}; a base model id holds no '=' or ','. */
     public static Map<String, String> parseCheckpoints(String spec) {
         Map<String, String> out = new LinkedHashMap<>();

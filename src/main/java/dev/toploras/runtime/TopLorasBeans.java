@@ -119,7 +119,9 @@ public final class TopLorasBeans implements CamelConfiguration {
         GenerationSteps generationSteps = new GenerationSteps(home, jobs, inference, localBackend, generation,
                 requestTokens);
         // The local backends of routes/local-*.camel.yaml and what any backend route may call (docs/seams.md).
-        ctx.getRegistry().bind("jobEvents", new JobEvents(jobs));
+        JobEvents jobEvents = new JobEvents(jobs);
+        ctx.getRegistry().bind("jobEvents", jobEvents);
+        dev.toploras.local.LocalBackends.bind(ctx, home, settings, json, jobEvents);
         ctx.getRegistry().bind("localPreview", new PreviewProcessor());
         ctx.getRegistry().bind("openAiImages", new OpenAiImages(json));
         ctx.getRegistry().bind("jobStore", jobs);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toploras.generation.RenderedImage;
 import dev.toploras.local.LocalFailures;
-import dev.toploras.local.LocalJob;
+import dev.toploras.local.RenderJob;
 import dev.toploras.local.loras.LoraFile;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -59,7 +59,7 @@ public final class A1111Requests {
         }
     }
 
-    public static ObjectNode txt2img(ObjectMapper json, LocalJob job, String checkpoint, String sampler,
+    public static ObjectNode txt2img(ObjectMapper json, RenderJob job, String checkpoint, String sampler,
                                      List<Lora> loras) {
         ObjectNode b = json.createObjectNode();
         b.put("prompt", promptWithLoras(job.prompt(), loras));
@@ -79,7 +79,7 @@ public final class A1111Requests {
     }
 
     /** The images of a txt2img reply {images: [base64...], parameters, info: "<json string>"}. */
-    public static List<RenderedImage> images(int status, JsonNode reply, LocalJob job, String url) {
+    public static List<RenderedImage> images(int status, JsonNode reply, RenderJob job, String url) {
         if (status >= 500 && !reply.has("error") || status == 0) {
             throw new LocalFailures.BackendUnavailable("a1111", url, "HTTP " + status);
         }

@@ -3,7 +3,7 @@ package dev.toploras.local.comfyui;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.toploras.local.LocalJob;
+import dev.toploras.local.RenderJob;
 import dev.toploras.local.loras.LoraFile;
 import java.util.List;
 
@@ -23,7 +23,7 @@ public final class ComfyGraph {
     public record Lora(LoraFile file, double weight) {
     }
 
-    public static ObjectNode build(ObjectMapper json, LocalJob job, String checkpoint, String sampler,
+    public static ObjectNode build(ObjectMapper json, RenderJob job, String checkpoint, String sampler,
                                    String scheduler, List<Lora> loras) {
         ObjectNode g = json.createObjectNode();
         node(g, "4", "CheckpointLoaderSimple").put("ckpt_name", checkpoint);

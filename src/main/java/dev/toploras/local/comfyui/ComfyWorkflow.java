@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.toploras.local.LocalFailures;
-import dev.toploras.local.LocalJob;
+import dev.toploras.local.RenderJob;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -28,7 +28,7 @@ public final class ComfyWorkflow {
     private ComfyWorkflow() {
     }
 
-    public static ObjectNode fill(ObjectMapper json, JsonNode template, String file, LocalJob job, String checkpoint,
+    public static ObjectNode fill(ObjectMapper json, JsonNode template, String file, RenderJob job, String checkpoint,
                                   List<ComfyGraph.Lora> loras) {
         if (template == null || !template.isObject() || template.isEmpty()) {
             throw new LocalFailures.WorkflowInvalid(file, "it is not a JSON object of nodes");

@@ -7,13 +7,13 @@ import java.util.Map;
  * What a local backend needs of a job, read from the job Map the generation worker hands over (the job document's
  * own field names, docs/seams.md), with the defaults a local render uses where the request left a value out.
  */
-public record LocalJob(String jobId, String modelId, String prompt, String negativePrompt, int width, int height,
+public record RenderJob(String jobId, String modelId, String prompt, String negativePrompt, int width, int height,
                        int steps, double guidance, long seed, String sampler, Map<String, Double> loras) {
     public static final int DEFAULT_STEPS = 30;
     public static final double DEFAULT_GUIDANCE = 7.5;
 
     @SuppressWarnings("unchecked")
-    public static LocalJob of(Map<String, Object> job) {
+    public static RenderJob of(Map<String, Object> job) {
         Map<String, Object> params = (Map<String, Object>) job.getOrDefault("params", Map.of());
         String size = text(params.get("size"), "1024x1024");
         String[] wh = size.split("x");
@@ -31,7 +31,7 @@ public record LocalJob(String jobId, String modelId, String prompt, String negat
             // The worker resolves the seed before any backend runs; a job without one is a wiring mistake.
             throw new IllegalArgumentException("job " + job.get("job_id") + " reached a local backend without a seed");
         }
-        return new LocalJob(String.valueOf(job.get("job_id")), String.valueOf(job.get("model_id")),
+        return new RenderJob(String.valueOf(job.get("job_id")), String.valueOf(job.get("model_id")),
                 text(params.get("prompt"), ""), text(params.get("negative_prompt"), ""), width, height,
                 params.get("steps") instanceof Number n ? n.intValue() : DEFAULT_STEPS,
                 params.get("guidance") instanceof Number n ? n.doubleValue() : DEFAULT_GUIDANCE,
