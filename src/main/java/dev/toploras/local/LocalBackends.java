@@ -38,6 +38,16 @@ public final class LocalBackends {
                 s.text("local.a1111.sampler"), workflowFile, s.duration("local.timeout"));
     }
 
+    /** The /api/health section of the configured backend; only comfyui and a1111 are probed. */
+    public static LocalHealth health(CamelContext ctx, Settings s, ObjectMapper json, String backend) {
+        String url = switch (backend) {
+            case "comfyui" -> s.text("local.comfyui.url");
+            case "a1111" -> s.text("local.a1111.url");
+            default -> null;
+        };
+        return new LocalHealth(ctx, json, backend, url);
+    }
+
     public static void bind(CamelContext ctx, Home home, Settings s, ObjectMapper json, JobEvents events) {
         LocalSettings local = settings(home, s);
         LoraStore store = new LoraStore(local.lorasDir(), local.maxLoraBytes());

@@ -157,6 +157,7 @@ public final class TopLorasBeans implements CamelConfiguration {
         system.section("queue", () -> java.util.Map.of("depth", queueDepth.getAsInt(), "capacity", queueSize,
                 "consumers", settings.integer("generation.concurrent-consumers")));
         system.section("generation", generationSteps::health);
+        system.section("local", dev.toploras.local.LocalBackends.health(ctx, settings, json, localBackend)::section);
         system.gauge("top_loras_queue_depth", queueDepth::getAsInt);
         ctx.getRegistry().bind("systemApi", system);
 

@@ -140,6 +140,9 @@ class ComfyUiBackendTest {
         doc.at("/meta/timing/steps").forEach(s -> steps.add(s.path("name").asText()));
         assertThat(steps).contains("lora_download", "queue_wait", "render", "fetch_images");
         assertThat(Files.readAllBytes(home.resolve("loras").resolve(A.storedName()))).isEqualTo(A.bytes());
+        JsonNode health = JSON.readTree(served.http().get("/api/health").body()).path("local");
+        assertThat(health.path("reachable").asBoolean()).isTrue();
+        assertThat(health.path("loras").toString()).contains(A.storedName()).contains(B.storedName());
         assertThat(comfy.findAll(getRequestedFor(urlPathEqualTo("/view"))).get(0).getUrl())
                 .contains("filename=job_00001_.png").contains("subfolder=toploras").contains("type=output");
     }
@@ -218,6 +221,9 @@ class ComfyUiBackendTest {
         assertThat(doc.path("status").asText()).isEqualTo("failed");
         assertThat(doc.at("/error/code").asText()).isEqualTo("upstream_unavailable");
         assertThat(doc.at("/error/message").asText()).contains("comfyui").contains("does not answer");
+        JsonNode health = JSON.readTree(served.http().get("/api/health").body()).path("local");
+        assertThat(health.path("backend").asText()).isEqualTo("comfyui");
+        assertThat(health.path("reachable").asBoolean(true)).isFalse();
     }
 
     @Test
