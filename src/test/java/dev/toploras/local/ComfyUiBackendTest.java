@@ -140,6 +140,8 @@ class ComfyUiBackendTest {
         doc.at("/meta/timing/steps").forEach(s -> steps.add(s.path("name").asText()));
         assertThat(steps).contains("lora_download", "queue_wait", "render", "fetch_images");
         assertThat(Files.readAllBytes(home.resolve("loras").resolve(A.storedName()))).isEqualTo(A.bytes());
+        String events = Files.readString(home.resolve("cache/outputs/text-to-image-synthesis/c-1.events.jsonl"));
+        assertThat(events).contains("\"DOWNLOADING\"").contains("\"progress\":100").contains("ComfyUI is rendering");
         JsonNode health = JSON.readTree(served.http().get("/api/health").body()).path("local");
         assertThat(health.path("reachable").asBoolean()).isTrue();
         assertThat(health.path("loras").toString()).contains(A.storedName()).contains(B.storedName());
