@@ -18,7 +18,11 @@ import dev.toploras.catalog.CatalogSteps;
 import dev.toploras.catalog.CatalogWarmup;
 import dev.toploras.covers.CoverDownloader;
 import dev.toploras.generation.GenerationSettings;
-import dev.toploras.generation.GenerationSteps;
+import dev.toploras.generation.JobClaims;
+import dev.toploras.generation.JobImages;
+import dev.toploras.generation.JobOutcomes;
+import dev.toploras.generation.JobRecords;
+import dev.toploras.generation.RemoteSteps;
 import dev.toploras.generation.JobIntake;
 import dev.toploras.generation.JobEvents;
 import dev.toploras.generation.OpenAiImages;
@@ -112,27 +116,33 @@ public final class TopLorasBeans implements CamelConfiguration {
         JobStore jobs = new JobStore(home, json, clock);
         String localBackend = localBackend(ctx, settings);
         RequestTokens requestTokens = new RequestTokens();
-        InferenceClient inference = new InferenceClient(http, json, settings.text("modelscope.inference-url"), token,
-                requestTokens);
+        InferenceClient inference = new InferenceClient(token, requestTokens);
         JobRequestReader requestReader = new JobRequestReader(json, generation.tasks());
         JobIntake jobIntake = new JobIntake(home, jobs, requestReader, json, generation.node());
-        GenerationSteps generationSteps = new GenerationSteps(home, jobs, inference, localBackend, generation,
-                requestTokens);
+        // The worker of routes/generation.camel.yaml, one bean per responsibility; the job store holds the state.
+        JobRecords records = new JobRecords(jobs);
+        JobOutcomes outcomes = new JobOutcomes(records);
+        JobClaims claims = new JobClaims(records, inference, requestTokens, outcomes);
+        ctx.getRegistry().bind("jobStore", jobs);
+        ctx.getRegistry().bind("jobIntake", jobIntake);
+        ctx.getRegistry().bind("requestTokens", requestTokens);
+        ctx.getRegistry().bind("inference", inference);
+        ctx.getRegistry().bind("jobClaims", claims);
+        ctx.getRegistry().bind("jobOutcomes", outcomes);
+        ctx.getRegistry().bind("remoteSteps", new RemoteSteps(records, inference, generation.pollTimeout(), claims));
+        ctx.getRegistry().bind("jobImages", new JobImages(home, records, generation.maxImageBytes()));
         // The local backends of routes/local-*.camel.yaml and what any backend route may call (docs/seams.md).
         JobEvents jobEvents = new JobEvents(jobs);
         ctx.getRegistry().bind("jobEvents", jobEvents);
         dev.toploras.local.LocalBackends.bind(ctx, home, settings, json, jobEvents);
         ctx.getRegistry().bind("localPreview", new PreviewProcessor());
         ctx.getRegistry().bind("openAiImages", new OpenAiImages(json));
-        ctx.getRegistry().bind("jobStore", jobs);
-        ctx.getRegistry().bind("jobIntake", jobIntake);
-        ctx.getRegistry().bind("requestTokens", requestTokens);
-        ctx.getRegistry().bind("generationSteps", generationSteps);
+        ctx.getRegistry().bind("renderedImages", new dev.toploras.generation.RenderedImages());
         ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                    generationSteps.stopping();
+                    claims.stopping();
                 }
             }
         });
@@ -156,7 +166,11 @@ public final class TopLorasBeans implements CamelConfiguration {
         IntSupplier queueDepth = () -> queueSize - Math.min(queueSize, queueRoom.getAsInt());
         system.section("queue", () -> java.util.Map.of("depth", queueDepth.getAsInt(), "capacity", queueSize,
                 "consumers", settings.integer("generation.concurrent-consumers")));
-        system.section("generation", generationSteps::health);
+        system.section("generation", () -> {
+            java.util.Map<String, Object> h = new java.util.LinkedHashMap<>(outcomes.health());
+            h.put("workers_busy", claims.busy());
+            return h;
+        });
         system.section("local", dev.toploras.local.LocalBackends.health(ctx, settings, json, localBackend)::section);
         system.gauge("top_loras_queue_depth", queueDepth::getAsInt);
         ctx.getRegistry().bind("systemApi", system);
