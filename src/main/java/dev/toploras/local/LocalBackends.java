@@ -53,7 +53,7 @@ public final class LocalBackends {
         LoraStore store = new LoraStore(local.lorasDir(), local.maxLoraBytes());
         ctx.getRegistry().bind("localSettings", local);
         ctx.getRegistry().bind("localTiming", new LocalTiming());
-        ctx.getRegistry().bind("loraSteps", new LoraSteps(store, json, events));
+        ctx.getRegistry().bind("loraSteps", new LoraSteps(store, json, events, s.duration("local.lora-listing-ttl")));
         ctx.getRegistry().bind("comfySteps", new ComfySteps(local, json, s.text("local.comfyui.url")));
         ctx.getRegistry().bind("a1111Steps", new A1111Steps(local, json, events, s.text("local.a1111.url")));
     }

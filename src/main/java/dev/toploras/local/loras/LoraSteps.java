@@ -20,11 +20,27 @@ public final class LoraSteps {
     private final LoraStore store;
     private final ObjectMapper json;
     private final JobEvents events;
+    private final long listingTtlNanos;
+    private final Map<String, Listed> listings = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public LoraSteps(LoraStore store, ObjectMapper json, JobEvents events) {
+    private record Listed(LoraFilePicker.Pick pick, long at) {
+    }
+
+    /** {@code listingTtl}: how long a model's pick is trusted before its files are listed again (0: always). */
+    public LoraSteps(LoraStore store, ObjectMapper json, JobEvents events, java.time.Duration listingTtl) {
         this.store = store;
         this.json = json;
         this.events = events;
+        this.listingTtlNanos = listingTtl.toNanos();
+    }
+
+    /**
+     * The pick of a recent listing of this model, or null when it must be listed (again). Saves a ModelScope round
+     * trip per job for a LoRA used over and over; a file changed upstream is seen after local.lora-listing-ttl.
+     */
+    public LoraFilePicker.Pick recentPick(String modelId) {
+        Listed l = listings.get(modelId);
+        return l != null && System.nanoTime() - l.at() < listingTtlNanos ? l.pick() : null;
     }
 
     public LoraStore store() {
@@ -45,7 +61,9 @@ public final class LoraSteps {
         } catch (IOException e) {
             throw new LocalFailures.LoraFileMissing(modelId, "the model-files listing is not JSON");
         }
-        return LoraFilePicker.pick(modelId, LoraFilePicker.files(modelId, reply));
+        LoraFilePicker.Pick pick = LoraFilePicker.pick(modelId, LoraFilePicker.files(modelId, reply));
+        listings.put(modelId, new Listed(pick, System.nanoTime()));
+        return pick;
     }
 
     /** What a job without LoRAs needs. */
@@ -79,6 +97,16 @@ public final class LoraSteps {
     }
 
     public LoraFile receive(String jobId, String modelId, ModelFile f, int status, long offset, InputStream body) {
+        try {
+            return fetched(jobId, modelId, f, status, offset, body);
+        } catch (RuntimeException e) {
+            // A listing that led to a failed download is not trusted again: the next job lists afresh.
+            listings.remove(modelId);
+            throw e;
+        }
+    }
+
+    private LoraFile fetched(String jobId, String modelId, ModelFile f, int status, long offset, InputStream body) {
         if (status == 404) {
             closeQuietly(body);
             throw new LocalFailures.LoraFileMissing(modelId, f.path() + " is listed but its download answered 404");
