@@ -150,6 +150,30 @@ class ComfyUiBackendTest {
     }
 
     @Test
+    void should_submit_the_users_workflow_filled_in_when_local_comfyui_workflow_is_set() throws Exception {
+        LocalStubs.modelScope(modelScope, A);
+        LocalStubs.comfy(comfy, "p-w", List.of(A.storedName()), png, "comfyui/history_success.json");
+        Files.writeString(home.resolve("flux.json"), LocalStubs.fixture("comfyui/workflow_flux_api.json"));
+        Map<String, String> cfg = config();
+        cfg.put("local.comfyui.workflow", "flux.json");
+        cfg.put("local.checkpoints", "black-forest-labs/FLUX.1-dev=flux1-dev-fp8.safetensors");
+        served = Stubs.serve(home, cfg);
+
+        served.http().post("/api/v1/generate", job("w-1", "black-forest-labs/FLUX.1-dev", Map.of(A.modelId(), 1.0)));
+        JsonNode doc = awaitEnd("w-1");
+
+        assertThat(doc.path("status").asText()).as(doc.toString()).isEqualTo("succeeded");
+        JsonNode graph = JSON.readTree(comfy.findAll(postRequestedFor(urlPathEqualTo("/prompt"))).get(0)
+                .getBodyAsString()).path("prompt");
+        assertThat(graph.at("/10/inputs/unet_name").asText()).isEqualTo("flux1-dev-fp8.safetensors");
+        assertThat(graph.at("/20/inputs/lora_name").asText()).isEqualTo(A.storedName());
+        assertThat(graph.at("/25/inputs/noise_seed").asLong()).isEqualTo(4242);
+        assertThat(graph.at("/27/inputs/width").asInt()).isEqualTo(128);
+        assertThat(graph.at("/6/inputs/text").asText()).isEqualTo("a heron in the mist, highly detailed");
+        assertThat(doc.at("/meta/local/workflow").asText()).endsWith("flux.json");
+    }
+
+    @Test
     void should_download_a_lora_once_when_two_jobs_use_it() throws Exception {
         LocalStubs.modelScope(modelScope, A);
         LocalStubs.comfy(comfy, "p-2", List.of(A.storedName()), png, "comfyui/history_success.json");

@@ -91,6 +91,15 @@ class LoraStoreTest {
     }
 
     @Test
+    void should_refuse_to_start_a_download_the_disk_cannot_hold() {
+        LoraStore store = new LoraStore(dir, Long.MAX_VALUE);
+        ModelFile huge = new ModelFile("huge.safetensors", "huge.safetensors", 1L << 60, W.sha256());
+
+        assertThatThrownBy(() -> store.prepare(W.modelId(), huge)).isInstanceOf(LocalFailures.DiskFull.class)
+                .hasMessageContaining("local.loras-dir").hasMessageContaining(dir.toString());
+    }
+
+    @Test
     void should_pick_the_only_weight_then_the_one_named_after_the_repo_then_the_largest_with_a_note() {
         ModelFile readme = new ModelFile("README.md", "README.md", 10, "");
         ModelFile a = new ModelFile("ink-wash.safetensors", "ink-wash.safetensors", 100, "a");

@@ -121,6 +121,8 @@ public final class LoraSteps {
             // One event per 10%: a 200 MB file must not write a hundred lines into the job's log.
             if (percent / 10 != last[0]) {
                 last[0] = percent / 10;
+                // A cancel stops a long download here; the partial file stays for the next job to resume.
+                events.checkCancel(jobId);
                 events.progress(jobId, "DOWNLOADING", percent, "LoRA " + modelId + ": " + done + " of " + total
                         + " bytes");
             }
