@@ -270,6 +270,24 @@ class ComfyUiBackendTest {
     }
 
     @Test
+    void should_list_again_when_modelscope_answers_503_once() throws Exception {
+        LocalStubs.modelScope(modelScope, A);
+        String files = "/api/v1/models/" + A.modelId() + "/repo/files";
+        modelScope.stubFor(get(urlPathEqualTo(files)).inScenario("busy")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503).withBody("Server is busy")).willSetStateTo("ok"));
+        LocalStubs.comfy(comfy, "p-r", List.of(A.storedName()), png, "comfyui/history_success.json");
+        served = Stubs.serve(home, config());
+
+        served.http().post("/api/v1/generate", job("t-1", "stabilityai/stable-diffusion-xl-base-1.0",
+                Map.of(A.modelId(), 1.0)));
+        JsonNode doc = awaitEnd("t-1");
+
+        assertThat(doc.path("status").asText()).as(doc.toString()).isEqualTo("succeeded");
+        assertThat(modelScope.findAll(getRequestedFor(urlPathEqualTo(files)))).hasSize(2);
+    }
+
+    @Test
     void should_fail_and_keep_nothing_when_the_download_does_not_match_its_sha256() throws Exception {
         LocalStubs.modelScope(modelScope, A, "0".repeat(64));
         LocalStubs.comfy(comfy, "p-7", List.of(), png, "comfyui/history_success.json");

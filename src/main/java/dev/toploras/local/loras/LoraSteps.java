@@ -47,14 +47,16 @@ public final class LoraSteps {
         return store;
     }
 
-    /** The weight file of a model-files listing reply; 404 means the model is not there (or not public). */
-    public LoraFilePicker.Pick pick(String modelId, int status, byte[] body) {
+    /** A listing that failed after its retries: 404 means the model is not there (or not public). */
+    public void listingFailed(String modelId, int status) {
         if (status == 404) {
             throw new LocalFailures.LoraFileMissing(modelId, "ModelScope answered 404 (no such model, or private)");
         }
-        if (status / 100 != 2) {
-            throw UpstreamException.forStatus(status, "ModelScope model files of " + modelId);
-        }
+        throw UpstreamException.forStatus(status, "ModelScope model files of " + modelId);
+    }
+
+    /** The weight file of a model-files listing reply. */
+    public LoraFilePicker.Pick pick(String modelId, byte[] body) {
         JsonNode reply;
         try {
             reply = json.readTree(body);
