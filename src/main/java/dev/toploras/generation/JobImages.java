@@ -69,6 +69,11 @@ public final class JobImages {
         records.store().log(doc, Stage.DOWNLOADING, "downloading " + urls.size() + " image(s)");
     }
 
+    /** The index-th output URL of the task. */
+    public String url(List<String> urls, int index) {
+        return urls.get(index);
+    }
+
     /** The URL to fetch at this hop, without its query (sent as it came, in CamelHttpQuery). */
     public String target(String url, int hops) {
         URI uri = uri(url);
@@ -169,11 +174,10 @@ public final class JobImages {
         if (meta != null && !meta.isEmpty()) {
             doc = doc.withMeta(doc.meta().withLocal(meta));
         }
-        doc = record(doc, images);
         for (JobDocument.Step s : steps == null ? List.<JobDocument.Step>of() : steps) {
-            doc = records.step(doc, s);
+            doc = JobRecords.withStep(doc, s);
         }
-        records.step(doc, "render_local", from);
+        record(JobRecords.withStep(doc, "render_local", from), images);
         return name;
     }
 
@@ -182,7 +186,7 @@ public final class JobImages {
         all.removeIf(r -> added.stream().anyMatch(a -> a.index() == r.index()));
         all.addAll(added);
         all.sort(Comparator.comparingInt(JobDocument.ResultImage::index));
-        return records.store().update(doc.withResult(all));
+        return records.update(doc.withResult(all));
     }
 
     private JobDocument.ResultImage image(int index, Path file, String mime, int w, int h, JobDocument doc) {

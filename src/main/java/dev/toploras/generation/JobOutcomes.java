@@ -54,7 +54,7 @@ public final class JobOutcomes {
     }
 
     private void note(String jobId, Problem note) {
-        JobDocument doc = records.store().update(records.doc(jobId).withNote(note));
+        JobDocument doc = records.update(records.doc(jobId).withNote(note));
         records.store().log(doc, Stage.RENDERING_LOCAL, note.message());
     }
 
@@ -69,9 +69,9 @@ public final class JobOutcomes {
         for (JobDocument.ResultImage img : doc.result()) {
             records.store().asset(doc, img);
         }
-        doc = records.step(doc, "store", t);
+        doc = JobRecords.withStep(doc, "store", t);
         doc = doc.withMeta(doc.meta().withBackend(backendUsed).withTiming(total(doc, start)));
-        records.store().moveTo(doc, JobStatus.SUCCEEDED, "done: " + doc.result().size() + " image(s) by "
+        records.moveTo(doc, JobStatus.SUCCEEDED, "done: " + doc.result().size() + " image(s) by "
                 + backendUsed);
     }
 
@@ -83,7 +83,7 @@ public final class JobOutcomes {
             return;
         }
         doc = doc.withError(problem).withMeta(doc.meta().withTiming(total(doc, start)));
-        records.store().moveTo(doc, JobStatus.FAILED, problem.message());
+        records.moveTo(doc, JobStatus.FAILED, problem.message());
         if (ErrorCode.INTERNAL_ERROR.wire().equals(problem.code()) && !(e instanceof JobException)) {
             LOG.error("job {} failed unexpectedly: {}", jobId, problem.message(), e);
         } else {
@@ -92,7 +92,7 @@ public final class JobOutcomes {
     }
 
     public void cancel(String jobId) {
-        records.store().moveTo(records.doc(jobId), JobStatus.CANCELLED, "cancelled on request");
+        records.moveTo(records.doc(jobId), JobStatus.CANCELLED, "cancelled on request");
         LOG.info("job {} cancelled", jobId);
     }
 

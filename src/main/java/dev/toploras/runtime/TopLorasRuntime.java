@@ -38,7 +38,16 @@ public final class TopLorasRuntime implements AutoCloseable {
         main.addInitialProperty("inbox.dir", home.inbox().toString());
         boolean serve = Boolean.parseBoolean(overrides.getOrDefault("runtime.serve", "false"));
         main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home, serve)));
-        main.configure().addConfiguration(new TopLorasBeans(home, token, clock));
+        // One configuration class per capability; one-shot commands build neither the generation nor the API beans.
+        main.configure().addConfiguration(new CoreBeans(home, clock));
+        main.configure().addConfiguration(new dev.toploras.catalog.CatalogBeans(token));
+        // Named by camel.component.platform-http.header-filter-strategy, which Camel binds in every mode.
+        main.bind("apiHeaderFilter", new dev.toploras.api.ApiHeaderFilter());
+        if (serve) {
+            main.configure().addConfiguration(new dev.toploras.generation.GenerationBeans(token));
+            main.configure().addConfiguration(new dev.toploras.local.LocalBeans());
+            main.configure().addConfiguration(new dev.toploras.api.ApiBeans());
+        }
         overrides.forEach(main::addOverrideProperty);
         try {
             main.start();
