@@ -35,6 +35,9 @@ public final class LocalBeans implements CamelConfiguration {
         LoraStore store = new LoraStore(local.lorasDir(), local.maxLoraBytes());
         ctx.getRegistry().bind("localSettings", local);
         ctx.getRegistry().bind("localTiming", new LocalTiming());
+        ctx.getRegistry().bind("localRenderTimeout", new CallTimeout(local.timeout()));
+        ctx.getRegistry().bind("loraDownloadTimeout", new CallTimeout(settings.duration("local.lora-download-timeout")));
+        ctx.getRegistry().bind("localProbeTimeout", new CallTimeout(java.time.Duration.ofSeconds(2)));
         ctx.getRegistry().bind("loraSteps", new LoraSteps(store, json, events,
                 settings.duration("local.lora-listing-ttl")));
         ctx.getRegistry().bind("comfySteps", new ComfySteps(local, json, settings.text("local.comfyui.url")));

@@ -64,6 +64,8 @@ class A1111BackendTest {
         m.put("modelscope.base-url", modelScope.baseUrl());
         m.put("local.checkpoints", "stabilityai/stable-diffusion-xl-base-1.0=sd_xl_base_1.0.safetensors");
         m.put("local.poll-interval", "20");
+        // Shorter than the 3 s render of the cancel test: txt2img must wait on local.timeout, not http.timeout.
+        m.put("http.timeout", "1s");
         return m;
     }
 
