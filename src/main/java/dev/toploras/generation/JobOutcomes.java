@@ -41,6 +41,11 @@ public final class JobOutcomes {
         if (u != null && u.httpStatus() > 0) {
             details.put("http_status", u.httpStatus());
         }
+        // images of a download that broke off half way are not mixed with the local render
+        JobDocument doc = records.doc(jobId);
+        if (!doc.result().isEmpty()) {
+            records.update(doc.withResult(java.util.List.of()));
+        }
         note(jobId, fallbackNote((String) details.get("reason"), "ModelScope could not run the job ("
                 + (u == null ? e.getMessage() : u.getMessage()) + "); rendered locally instead", details));
     }
