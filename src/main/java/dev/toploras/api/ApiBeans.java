@@ -66,6 +66,12 @@ public final class ApiBeans implements CamelConfiguration {
         java.util.function.Supplier<java.util.Map<String, Object>> generationHealth =
                 ctx.getRegistry().lookupByNameAndType("generationHealth", java.util.function.Supplier.class);
         system.section("generation", generationHealth::get);
+        @SuppressWarnings("unchecked")
+        java.util.function.Supplier<java.util.Map<String, Object>> localHealth =
+                ctx.getRegistry().lookupByNameAndType("localHealth", java.util.function.Supplier.class);
+        if (localHealth != null) {
+            system.section("local", localHealth::get);
+        }
         system.gauge("top_loras_queue_depth", queueDepth::getAsInt);
         ctx.getRegistry().bind("systemApi", system);
 

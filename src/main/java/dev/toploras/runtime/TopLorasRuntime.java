@@ -45,6 +45,7 @@ public final class TopLorasRuntime implements AutoCloseable {
         main.bind("apiHeaderFilter", new dev.toploras.api.ApiHeaderFilter());
         if (serve) {
             main.configure().addConfiguration(new dev.toploras.generation.GenerationBeans(token));
+            main.configure().addConfiguration(new dev.toploras.local.LocalBeans());
             main.configure().addConfiguration(new dev.toploras.api.ApiBeans());
         }
         overrides.forEach(main::addOverrideProperty);
