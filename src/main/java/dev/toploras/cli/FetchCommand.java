@@ -72,6 +72,14 @@ public final class FetchCommand implements Callable<Integer> {
             err.println("top-loras: --cache-file and --images-dir take one --task; give them per run.");
             return ExitCode.USAGE;
         }
+        if (!forceRefresh) {
+            // A fresh cache for every task needs no request, so no Camel either (start-up is most of a fetch).
+            var cached = CachedFetch.answer(parent.home(), parent.overrides(overrides), tasks, this::request);
+            if (cached.isPresent()) {
+                cached.get().forEach(result -> SummaryTable.print(out, result, parent.home()));
+                return ExitCode.OK;
+            }
+        }
         return parent.withRuntime(overrides, runtime -> {
             CatalogSteps steps = runtime.bean("catalogSteps", CatalogSteps.class);
             List<String> wanted = tasks == null || tasks.isEmpty() ? steps.settings().tasks() : tasks;
@@ -79,8 +87,7 @@ public final class FetchCommand implements Callable<Integer> {
             for (String task : wanted) {
                 CatalogRequest req;
                 try {
-                    req = new CatalogRequest(task, limit, sort == null ? null : CatalogSort.parse(sort), forceRefresh,
-                            perTaskCache, cacheFile, imagesDir, System.console() != null, null);
+                    req = request(task);
                 } catch (RuntimeException e) {
                     err.println("top-loras: " + e.getMessage());
                     return ExitCode.USAGE;
@@ -98,5 +105,10 @@ public final class FetchCommand implements Callable<Integer> {
             }
             return worst;
         });
+    }
+
+    private CatalogRequest request(String task) {
+        return new CatalogRequest(task, limit, sort == null ? null : CatalogSort.parse(sort), forceRefresh,
+                perTaskCache, cacheFile, imagesDir, System.console() != null, null);
     }
 }

@@ -1,0 +1,85 @@
+package dev.toploras.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toploras.catalog.CatalogRequest;
+import dev.toploras.catalog.CatalogResult;
+import dev.toploras.runtime.Home;
+import dev.toploras.support.CatalogFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The answer `fetch` gives from a fresh cache before Camel starts: it must be exactly the route's (same rule, same
+ * configuration sources) and must step aside whenever the route could answer differently.
+ */
+class CachedFetchTest {
+    static final String TASK = CatalogFixture.TASK;
+
+    @TempDir
+    Path home;
+
+    Optional<List<CatalogResult>> answer(Map<String, String> overrides, int limit) {
+        return CachedFetch.answer(new Home(home), overrides, List.of(TASK),
+                task -> CatalogRequest.of(task).withLimit(limit));
+    }
+
+    @Test
+    void should_answer_from_the_cache_when_it_is_fresh_and_home_has_no_route_files() {
+        CatalogFixture.write(home, 5, 30);
+
+        Optional<List<CatalogResult>> answer = answer(Map.of(), 5);
+
+        assertThat(answer).isPresent();
+        CatalogResult r = answer.get().get(0);
+        assertThat(r.fromCache()).isTrue();
+        assertThat(r.task()).isEqualTo(TASK);
+        assertThat(r.document().results()).hasSize(5);
+        assertThat(r.cacheFile()).isEqualTo(home.resolve("cache/top_loras_" + TASK + ".json").toAbsolutePath());
+    }
+
+    @Test
+    void should_leave_a_stale_cache_to_the_route() {
+        CatalogFixture.write(home, 5, 3600);
+
+        assertThat(answer(Map.of(), 5)).isEmpty();
+    }
+
+    @Test
+    void should_leave_a_bigger_leaderboard_than_cached_to_the_route() {
+        CatalogFixture.write(home, 5, 30);
+
+        assertThat(answer(Map.of(), 6)).isEmpty();
+    }
+
+    @Test
+    void should_read_the_ttl_from_overrides_and_the_home_properties_as_the_runtime_does() throws Exception {
+        CatalogFixture.write(home, 5, 1200); // 20 minutes old: stale for the bundled 10m
+
+        assertThat(answer(Map.of(), 5)).as("bundled catalog.ttl=10m").isEmpty();
+        Files.writeString(home.resolve("application.properties"), "catalog.ttl=1h\n");
+        assertThat(answer(Map.of(), 5)).as("<home>/application.properties").isPresent();
+        assertThat(answer(Map.of("catalog.ttl", "5m"), 5)).as("--set / --ttl override").isEmpty();
+    }
+
+    @Test
+    void should_leave_the_answer_to_the_route_when_the_user_has_route_files() throws Exception {
+        CatalogFixture.write(home, 5, 30);
+        Files.createDirectories(home.resolve("routes"));
+        Files.writeString(home.resolve("routes/catalog.camel.yaml"), "- route:\n    id: mine\n");
+
+        assertThat(answer(Map.of(), 5)).isEmpty();
+    }
+
+    @Test
+    void should_leave_bad_configuration_to_the_route_which_reports_it() {
+        CatalogFixture.write(home, 5, 30);
+
+        assertThat(answer(Map.of("catalog.ttl", "soon"), 5)).isEmpty();
+    }
+}
