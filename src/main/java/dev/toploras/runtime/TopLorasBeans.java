@@ -58,7 +58,7 @@ public final class TopLorasBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext ctx) throws Exception {
-        Settings settings = Settings.of(ctx);
+        Settings settings = new Settings(key -> ctx.resolvePropertyPlaceholders("{{" + key + ":}}"));
         ObjectMapper json = Json.mapper();
         UpstreamHealth upstreamHealth = new UpstreamHealth(clock);
         UpstreamHttp http = new UpstreamHttp(settings.duration("http.timeout"), upstreamHealth);
