@@ -1,10 +1,14 @@
 package dev.toploras.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toploras.catalog.CatalogRequest;
 import dev.toploras.catalog.CatalogResult;
+import dev.toploras.catalog.CatalogSort;
 import dev.toploras.runtime.Home;
+import dev.toploras.runtime.TopLorasRuntime;
+import dev.toploras.catalog.LoraRecord;
 import dev.toploras.support.CatalogFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,5 +85,36 @@ class CachedFetchTest {
         CatalogFixture.write(home, 5, 30);
 
         assertThat(answer(Map.of("catalog.ttl", "soon"), 5)).isEmpty();
+    }
+
+    @Test
+    void should_answer_exactly_as_the_catalog_route_does_for_each_request() throws Exception {
+        CatalogFixture.write(home, 5, 30);
+        // ModelScope unreachable and no retries: a request the route does not answer from the cache fails at once.
+        Map<String, String> overrides = Map.of("modelscope.base-url", "http://127.0.0.1:1", "retries.max", "0");
+        List<CatalogRequest> requests = List.of(CatalogRequest.of(TASK).withLimit(5), CatalogRequest.of(TASK).withLimit(3),
+                CatalogRequest.of(TASK).withLimit(6), new CatalogRequest(TASK, 5, CatalogSort.LIKES, false, null, null, null, false, null),
+                CatalogRequest.of(TASK).withLimit(5).forced());
+        try (TopLorasRuntime runtime = TopLorasRuntime.start(new Home(home), overrides)) {
+            for (CatalogRequest req : requests) {
+                Optional<List<CatalogResult>> fast = req.forceRefresh() ? Optional.empty()
+                        : CachedFetch.answer(new Home(home), overrides, List.of(TASK), task -> req);
+                if (fast.isPresent()) {
+                    CatalogResult route = runtime.template().requestBody("direct:catalog-refresh", req,
+                            CatalogResult.class);
+                    CatalogResult mine = fast.get().get(0);
+                    assertThat(route.fromCache()).as("route served %s from the cache", req).isTrue();
+                    assertThat(mine.cacheFile()).isEqualTo(route.cacheFile());
+                    assertThat(ids(mine)).as("records for %s", req).isEqualTo(ids(route));
+                } else {
+                    assertThatThrownBy(() -> runtime.template().requestBody("direct:catalog-refresh", req))
+                            .as("the route asks ModelScope for %s too", req).isNotNull();
+                }
+            }
+        }
+    }
+
+    static List<String> ids(CatalogResult r) {
+        return r.document().results().stream().map(LoraRecord::id).toList();
     }
 }
