@@ -176,8 +176,21 @@ class LauncherTest {
     @Test
     void should_pass_the_exit_code_through_whether_or_not_it_makes_an_archive() throws Exception {
         assertThat(launch(null, "fetch", "--exit", "3").exit()).as("making the archive").isEqualTo(3);
+        assertThat(archives()).as("a failed fetch keeps no archive: it may have stopped early").isEmpty();
+        launch(null, "fetch");
         assertThat(launch(null, "fetch", "--exit", "4").exit()).as("using it").isEqualTo(4);
         assertThat(launch("off", "status", "--exit", "8").exit()).as("without").isEqualTo(8);
+    }
+
+    @Test
+    void should_not_train_an_archive_on_a_help_or_version_run() throws Exception {
+        Run help = launch(null, "fetch", "--help");
+        Run version = launch(null, "--version", "fetch");
+
+        assertThat(help.flag("-XX:ArchiveClassesAtExit")).isFalse();
+        assertThat(version.flag("-XX:ArchiveClassesAtExit")).isFalse();
+        assertThat(archives()).isEmpty();
+        assertThat(help.args()).containsExactly("fetch", "--help");
     }
 
     @Test
