@@ -36,7 +36,8 @@ final class CachedFetch {
                 return Optional.empty();
             }
             CatalogSettings settings = TopLorasRuntime.settingsWithoutStarting(home, overrides).catalog();
-            CatalogCache cache = new CatalogCache(Json.mapper());
+            // An unreadable cache is the route's to report (once): here it only means "run the route".
+            CatalogCache cache = CatalogCache.quiet(Json.mapper());
             Instant now = Instant.now();
             List<CatalogResult> results = new ArrayList<>();
             for (String task : tasks == null || tasks.isEmpty() ? settings.tasks() : tasks) {

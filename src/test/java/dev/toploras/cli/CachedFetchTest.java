@@ -10,12 +10,14 @@ import dev.toploras.runtime.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.catalog.LoraRecord;
 import dev.toploras.support.CatalogFixture;
+import dev.toploras.support.ConsoleCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +29,8 @@ class CachedFetchTest {
 
     @TempDir
     Path home;
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     Optional<List<CatalogResult>> answer(Map<String, String> overrides, int limit) {
         return CachedFetch.answer(new Home(home), overrides, List.of(TASK),
@@ -78,6 +82,15 @@ class CachedFetchTest {
         Files.writeString(home.resolve("routes/catalog.camel.yaml"), "- route:\n    id: mine\n");
 
         assertThat(answer(Map.of(), 5)).isEmpty();
+    }
+
+    @Test
+    void should_leave_an_unreadable_cache_to_the_route_without_a_warning_of_its_own() throws Exception {
+        Files.createDirectories(home.resolve("cache"));
+        Files.writeString(home.resolve("cache/top_loras_" + TASK + ".json"), "{\"_cached_at\": \"half");
+
+        assertThat(answer(Map.of(), 5)).isEmpty();
+        assertThat(console.stderr()).doesNotContain("unreadable");
     }
 
     @Test
