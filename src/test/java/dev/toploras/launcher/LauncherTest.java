@@ -101,7 +101,7 @@ class LauncherTest {
     void should_run_one_shot_commands_on_c1_with_the_serial_gc_and_a_small_heap() throws Exception {
         Run run = launch("off", "--home", "serve", "--set", "a=b", "status", "job-1");
 
-        assertThat(run.jvm()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms16m");
+        assertThat(run.jvm()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms32m");
         assertThat(run.args()).as("arguments pass through untouched")
                 .containsExactly("--home", "serve", "--set", "a=b", "status", "job-1");
     }
