@@ -19,27 +19,37 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
                           Instant startedAt, Instant completedAt, Meta meta, List<ResultImage> result,
                           Problem error) {
 
+    /** {@code worker}: the name of the broker worker process that ran the job (null when the coordinator did). */
     public record Meta(String backend, int attempts, Double durationSeconds, String node, String remoteTaskId,
-                       List<Problem> notes, Timing timing) {
+                       List<Problem> notes, Timing timing, String worker) {
         public Meta {
             notes = notes == null ? List.of() : List.copyOf(notes);
             timing = timing == null ? new Timing(0, List.of()) : timing;
         }
 
+        public Meta(String backend, int attempts, Double durationSeconds, String node, String remoteTaskId,
+                    List<Problem> notes, Timing timing) {
+            this(backend, attempts, durationSeconds, node, remoteTaskId, notes, timing, null);
+        }
+
+        public Meta withWorker(String name) {
+            return new Meta(backend, attempts, durationSeconds, node, remoteTaskId, notes, timing, name);
+        }
+
         public Meta withAttempts(int n) {
-            return new Meta(backend, n, durationSeconds, node, remoteTaskId, notes, timing);
+            return new Meta(backend, n, durationSeconds, node, remoteTaskId, notes, timing, worker);
         }
 
         public Meta withBackend(String b) {
-            return new Meta(b, attempts, durationSeconds, node, remoteTaskId, notes, timing);
+            return new Meta(b, attempts, durationSeconds, node, remoteTaskId, notes, timing, worker);
         }
 
         public Meta withRemoteTaskId(String id) {
-            return new Meta(backend, attempts, durationSeconds, node, id, notes, timing);
+            return new Meta(backend, attempts, durationSeconds, node, id, notes, timing, worker);
         }
 
         public Meta withTiming(Timing t) {
-            return new Meta(backend, attempts, durationSeconds, node, remoteTaskId, notes, t);
+            return new Meta(backend, attempts, durationSeconds, node, remoteTaskId, notes, t, worker);
         }
     }
 
@@ -79,7 +89,7 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
         Meta m = meta;
         if (to.isTerminal() && started != null) {
             m = new Meta(m.backend(), m.attempts(), (now.toEpochMilli() - started.toEpochMilli()) / 1000.0, m.node(),
-                    m.remoteTaskId(), m.notes(), m.timing());
+                    m.remoteTaskId(), m.notes(), m.timing(), m.worker());
         }
         return new JobDocument(jobId, task, modelId, loras, params, backend, idempotencyKey, to, createdAt, started,
                 completed, m, result, error);
@@ -104,6 +114,6 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
         List<Problem> notes = new ArrayList<>(meta.notes());
         notes.add(note);
         return withMeta(new Meta(meta.backend(), meta.attempts(), meta.durationSeconds(), meta.node(),
-                meta.remoteTaskId(), notes, meta.timing()));
+                meta.remoteTaskId(), notes, meta.timing(), meta.worker()));
     }
 }

@@ -21,7 +21,9 @@ public final class RouteFiles {
             "schedules.camel.yaml",
             "api.camel.yaml",
             "inbox.camel.yaml",
-            "generation.camel.yaml");
+            "generation.camel.yaml",
+            "broker.camel.yaml",
+            "worker.camel.yaml");
 
     /**
      * Flows only `serve` runs: the HTTP API needs the server it starts, and a one-shot `fetch` should not pay for
@@ -29,6 +31,9 @@ public final class RouteFiles {
      */
     public static final java.util.Set<String> SERVE_ONLY = java.util.Set.of("api.camel.yaml", "schedules.camel.yaml",
             "inbox.camel.yaml", "generation.camel.yaml");
+
+    /** Loaded by the broker wiring only when a broker is configured (serve) or by `worker`; never by default. */
+    public static final java.util.Set<String> BROKER_ONLY = java.util.Set.of("broker.camel.yaml", "worker.camel.yaml");
 
     private RouteFiles() {
     }
@@ -41,7 +46,7 @@ public final class RouteFiles {
         Path dir = home.routes();
         List<String> out = new ArrayList<>();
         for (String name : BUNDLED) {
-            if (!serve && SERVE_ONLY.contains(name)) {
+            if (!serve && SERVE_ONLY.contains(name) || BROKER_ONLY.contains(name)) {
                 continue;
             }
             Path user = dir.resolve(name);
@@ -59,6 +64,12 @@ public final class RouteFiles {
             }
         }
         return out;
+    }
+
+    /** One bundled flow: the user's file of that name in {@code <home>/routes/}, else the jar's. */
+    public static String location(Home home, String name) {
+        Path user = home.routes().resolve(name);
+        return Files.isRegularFile(user) ? fileLocation(user) : "classpath:routes/" + name;
     }
 
     private static String fileLocation(Path p) {

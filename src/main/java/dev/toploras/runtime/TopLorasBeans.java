@@ -85,17 +85,21 @@ public final class TopLorasBeans implements CamelConfiguration {
         if (!settings.bool("runtime.serve")) {
             CatalogWarmup.start(json, normalizer);
         }
-        if (settings.bool("runtime.serve")) {
+        if (settings.bool("runtime.worker")) {
+            workerBeans(ctx, settings, json, http, upstreamHealth, catalog);
+        } else if (settings.bool("runtime.serve")) {
             // One-shot commands load only the catalog flows (RouteFiles.SERVE_ONLY), so they build none of this.
             serveBeans(ctx, settings, json, http, upstreamHealth, catalog, runs);
         }
     }
 
-    private void serveBeans(CamelContext ctx, Settings settings, ObjectMapper json, UpstreamHttp http,
-                            UpstreamHealth upstreamHealth, CatalogSettings catalog, RunStore runs) throws Exception {
-        // Generation: the job store, the inbox intake and the worker steps of routes/inbox and generation.
-        GenerationSettings generation = settings.generation(catalog.tasks());
-        JobStore jobs = new JobStore(home, json, clock);
+    /** The job store and the worker steps of routes/generation.camel.yaml, over the jobs of {@code jobsHome}. */
+    private record Generation(JobStore jobs, RequestTokens tokens, GenerationSteps steps) {
+    }
+
+    private Generation generationBeans(CamelContext ctx, Settings settings, ObjectMapper json, UpstreamHttp http,
+                                       UpstreamHealth upstreamHealth, GenerationSettings generation, Home jobsHome) {
+        JobStore jobs = new JobStore(jobsHome, json, clock);
         String localUrl = settings.text("local.url");
         LocalProcessor local = localUrl.isEmpty() ? new PreviewProcessor()
                 : new OpenAiImagesProcessor(new UpstreamHttp(settings.duration("local.timeout"), upstreamHealth), json,
@@ -103,12 +107,9 @@ public final class TopLorasBeans implements CamelConfiguration {
         RequestTokens requestTokens = new RequestTokens();
         InferenceClient inference = new InferenceClient(http, json, settings.text("modelscope.inference-url"), token,
                 requestTokens);
-        JobRequestReader requestReader = new JobRequestReader(json, generation.tasks());
-        JobIntake jobIntake = new JobIntake(home, jobs, requestReader, json, generation.node());
-        GenerationSteps generationSteps = new GenerationSteps(home, jobs, inference, local, generation,
+        GenerationSteps generationSteps = new GenerationSteps(jobsHome, jobs, inference, local, generation,
                 requestTokens);
         ctx.getRegistry().bind("jobStore", jobs);
-        ctx.getRegistry().bind("jobIntake", jobIntake);
         ctx.getRegistry().bind("requestTokens", requestTokens);
         ctx.getRegistry().bind("generationSteps", generationSteps);
         ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
@@ -119,6 +120,46 @@ public final class TopLorasBeans implements CamelConfiguration {
                 }
             }
         });
+        return new Generation(jobs, requestTokens, generationSteps);
+    }
+
+    /**
+     * `worker`: the generation steps over a scratch job store in a temporary folder (a worker shares no disk with
+     * the coordinator), fed by the broker. Its name is recorded as the job's meta.worker and meta.node.
+     */
+    private void workerBeans(CamelContext ctx, Settings settings, ObjectMapper json, UpstreamHttp http,
+                             UpstreamHealth upstreamHealth, CatalogSettings catalog) throws Exception {
+        String name = settings.text("worker.name");
+        if (name.isEmpty()) {
+            name = settings.generation(catalog.tasks()).node() + "-" + ProcessHandle.current().pid();
+        }
+        java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("top-loras-worker-");
+        GenerationSettings generation = settings.generation(catalog.tasks());
+        generation = new GenerationSettings(generation.tasks(), generation.pollTimeout(), generation.maxImageBytes(),
+                name);
+        Generation g = generationBeans(ctx, settings, json, http, upstreamHealth, generation, new Home(scratch));
+        dev.toploras.broker.BrokerWiring.worker(ctx, home, settings, g.jobs(), name, json);
+        ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                    org.apache.camel.util.FileUtil.removeDir(scratch.toFile());
+                }
+            }
+        });
+    }
+
+    private void serveBeans(CamelContext ctx, Settings settings, ObjectMapper json, UpstreamHttp http,
+                            UpstreamHealth upstreamHealth, CatalogSettings catalog, RunStore runs) throws Exception {
+        // Generation: the job store, the inbox intake and the worker steps of routes/inbox and generation.
+        GenerationSettings generation = settings.generation(catalog.tasks());
+        Generation g = generationBeans(ctx, settings, json, http, upstreamHealth, generation, home);
+        JobStore jobs = g.jobs();
+        RequestTokens requestTokens = g.tokens();
+        GenerationSteps generationSteps = g.steps();
+        JobRequestReader requestReader = new JobRequestReader(json, generation.tasks());
+        JobIntake jobIntake = new JobIntake(home, jobs, requestReader, json, generation.node());
+        ctx.getRegistry().bind("jobIntake", jobIntake);
 
         // HTTP API over the same stores and queue the inbox and the catalog use.
         IntSupplier queueRoom = () -> ctx.getEndpoints().stream()
@@ -142,6 +183,11 @@ public final class TopLorasBeans implements CamelConfiguration {
         system.section("generation", generationSteps::health);
         system.gauge("top_loras_queue_depth", queueDepth::getAsInt);
         ctx.getRegistry().bind("systemApi", system);
+        if (dev.toploras.broker.BrokerSettings.configured(settings)) {
+            // Named only here and in workerBeans: without a broker no broker or Artemis class is ever loaded.
+            dev.toploras.broker.BrokerWiring.coordinator(ctx, home, settings, jobs, requestTokens, json, clock,
+                    system::section, system::gauge);
+        }
 
         String apiKey = settings.text("api.key");
         HttpEdge.checkExposure(settings.text("server.host"), apiKey);

@@ -58,16 +58,8 @@ final class GenerationHarness {
         return job;
     }
 
-    /** Writes under a name the inbox ignores, then renames: the way `submit` hands a file over. */
     static void drop(Home home, String name, String content) {
-        try {
-            Files.createDirectories(home.inbox());
-            Path tmp = home.inbox().resolve("." + name + ".part");
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            Files.move(tmp, home.inbox().resolve(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dev.toploras.support.Inbox.drop(home.inbox(), name, content);
     }
 
     static void drop(Home home, ObjectNode job) {

@@ -1,0 +1,203 @@
+package dev.toploras.broker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.jobs.JobStore;
+import dev.toploras.modelscope.RequestTokens;
+import dev.toploras.runtime.Home;
+import dev.toploras.runtime.RouteFiles;
+import dev.toploras.runtime.Settings;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * Puts the generation queue on the broker. Only called when broker.* is configured, and the only class the runtime
+ * names that touches Artemis, so `fetch` and a plain `serve` load none of it (BrokerClassLoadingTest).
+ *
+ * <p>Two camel-jms components on two connection factories: {@code jms} for the job queue and the coordinator's
+ * consumers, {@code jmsout} for what a worker sends while it holds a job. A job is taken in a local JMS transaction
+ * that commits when its route completes; sends on the consumer's own factory would join that transaction and leave
+ * only at commit, so the claim request would never get its reply.
+ */
+public final class BrokerWiring {
+    static final String JOBS_URI = "jms:queue:" + BrokerSettings.JOBS + "?transacted=true"
+            + "&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER"
+            + "&messageCreatedStrategy=#jobMessageTagger";
+
+    private BrokerWiring() {
+    }
+
+    /** `serve` with a broker: the job queue, the applier routes, health sections; the embedded broker if asked. */
+    public static void coordinator(CamelContext ctx, Home home, Settings settings, JobStore store, RequestTokens tokens,
+                                   ObjectMapper json, Clock clock, BiConsumer<String, Supplier<Object>> section,
+                                   BiConsumer<String, Supplier<Number>> gauge) throws Exception {
+        BrokerSettings b = BrokerSettings.from(settings);
+        EmbeddedBroker embedded = b.embedded() ? EmbeddedBroker.start(home.root().resolve("broker"), b) : null;
+        ConnectionFactory cf = connect(ctx, b, embedded);
+        WorkerRegistry workers = new WorkerRegistry(clock);
+        ctx.getRegistry().bind("jobApplier", new JobApplier(store, workers, json));
+        ctx.getRegistry().bind("jobMessageTagger", new JobMessageTagger(tokens));
+        // Jobs whose token came with the request stay here; with generation.local-workers=0 that is all that does.
+        String own = b.localWorkers() > 0 ? "&concurrentConsumers=" + b.localWorkers()
+                : "&concurrentConsumers=1&selector=" + JobMessageTagger.SCOPE + "='" + JobMessageTagger.COORDINATOR + "'";
+        ctx.getPropertiesComponent().addOverrideProperty("generation.queue", JOBS_URI + own);
+        load(ctx, RouteFiles.location(home, "broker.camel.yaml"));
+
+        BrokerHealth health = new BrokerHealth(b, cf, embedded, workers, clock);
+        ctx.getRegistry().bind("brokerHealth", health);
+        section.accept("broker", health::section);
+        gauge.accept("top_loras_broker_queue_depth", () -> health.counts(BrokerSettings.JOBS)[0]);
+        gauge.accept("top_loras_broker_in_flight", () -> health.counts(BrokerSettings.JOBS)[1]);
+        gauge.accept("top_loras_broker_dead_letters", () -> health.counts(BrokerSettings.DEAD_LETTERS)[0]);
+        gauge.accept("top_loras_broker_workers", () -> workers.list().size());
+        gauge.accept("top_loras_broker_connected", () -> health.connected() ? 1 : 0);
+    }
+
+    /** `worker`: no home of the coordinator's; jobs run on a scratch store and go back over the broker. */
+    public static WorkerSteps worker(CamelContext ctx, Home home, Settings settings, JobStore scratch, String name,
+                                     ObjectMapper json) throws Exception {
+        BrokerSettings b = BrokerSettings.from(settings);
+        connect(ctx, b, null);
+        WorkerSteps steps = new WorkerSteps(name, scratch, json);
+        ctx.getRegistry().bind("workerSteps", steps);
+        ctx.getPropertiesComponent().addOverrideProperty("generation.queue", "direct:worker-generate");
+        ctx.getPropertiesComponent().addOverrideProperty("worker.jobs-uri", "jms:queue:" + BrokerSettings.JOBS
+                + "?transacted=true&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER"
+                + "&concurrentConsumers=" + b.workerConsumers()
+                + "&selector=" + JobMessageTagger.SCOPE + "='" + JobMessageTagger.ANY + "'");
+        load(ctx, RouteFiles.location(home, "generation.camel.yaml"));
+        load(ctx, RouteFiles.location(home, "worker.camel.yaml"));
+        ctx.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                // routes can be started only once the context is fully up
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+                ProducerTemplate template = context.createProducerTemplate();
+                steps.forwardTo((jobId, body) -> template.sendBodyAndHeader("direct:worker-update", body,
+                        "JMSXGroupID", jobId));
+                // generation-run starts only with `serve`; a worker runs it behind its own queue consumer.
+                context.getRouteController().startRoute("generation-run");
+                context.getRouteController().startRoute("worker-take");
+            }
+        });
+        return steps;
+    }
+
+    private static ConnectionFactory connect(CamelContext ctx, BrokerSettings b, EmbeddedBroker embedded) {
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(b.clientUrl(),
+                b.secured() ? b.user() : null, b.secured() ? b.password() : null);
+        ctx.addComponent("jms", JmsComponent.jmsComponent(cached(cf)));
+        ctx.addComponent("jmsout", JmsComponent.jmsComponent(cached(cf)));
+        // Stopped after the routes, so consumers finish (or roll back) their jobs while the broker still runs.
+        ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                    cf.close();
+                    if (embedded != null) {
+                        embedded.close();
+                    }
+                }
+            }
+        });
+        return cf;
+    }
+
+    /** One connection, sessions and producers reused: a new connection per send would cap enqueue at a few dozen/s. */
+    private static CachingConnectionFactory cached(ConnectionFactory cf) {
+        CachingConnectionFactory c = new CachingConnectionFactory(cf);
+        c.setSessionCacheSize(20);
+        c.setReconnectOnException(true);
+        return c;
+    }
+
+    private static void load(CamelContext ctx, String location) throws Exception {
+        PluginHelper.getRoutesLoader(ctx).loadRoutes(PluginHelper.getResourceLoader(ctx).resolveResource(location));
+    }
+
+    /** The broker section of /api/health: connection, queue counts, dead letters and the workers heard from. */
+    public static final class BrokerHealth {
+        private final BrokerSettings settings;
+        private final ConnectionFactory cf;
+        private final EmbeddedBroker embedded;
+        private final WorkerRegistry workers;
+        private final Clock clock;
+        private volatile boolean connected;
+
+        BrokerHealth(BrokerSettings settings, ConnectionFactory cf, EmbeddedBroker embedded, WorkerRegistry workers,
+                     Clock clock) {
+            this.settings = settings;
+            this.cf = cf;
+            this.embedded = embedded;
+            this.workers = workers;
+            this.clock = clock;
+        }
+
+        /** Called by the broker-heartbeat route: a send that went through means the broker is there. */
+        public void sent(boolean ok) {
+            connected = ok;
+        }
+
+        public boolean connected() {
+            return connected;
+        }
+
+        public Object section() {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("url", settings.clientUrl());
+            s.put("embedded", settings.embedded());
+            s.put("connected", connected);
+            long[] jobs = counts(BrokerSettings.JOBS);
+            s.put("queue", BrokerSettings.JOBS);
+            s.put("queue_depth", jobs[0]);
+            s.put("in_flight", jobs[1] < 0 ? null : jobs[1]);
+            s.put("dead_letters", counts(BrokerSettings.DEAD_LETTERS)[0]);
+            s.put("local_workers", settings.localWorkers());
+            s.put("workers", workers.list().stream().map(w -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", w.name());
+                m.put("last_seen", w.lastSeen().toString());
+                m.put("seconds_since_seen", java.time.Duration.between(w.lastSeen(), clock.instant()).toSeconds());
+                m.put("jobs_done", w.jobsDone());
+                m.put("busy", w.busy());
+                return m;
+            }).toList());
+            return s;
+        }
+
+        /** {waiting, in flight}; an external broker is browsed, which cannot see in-flight messages (-1). */
+        long[] counts(String queue) {
+            if (embedded != null) {
+                return embedded.counts(queue);
+            }
+            try (Connection c = cf.createConnection()) {
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                c.start();
+                QueueBrowser browser = session.createBrowser(session.createQueue(queue));
+                return new long[] {Collections.list(browser.getEnumeration()).size(), -1};
+            } catch (JMSException e) {
+                return new long[] {-1, -1};
+            }
+        }
+    }
+}
