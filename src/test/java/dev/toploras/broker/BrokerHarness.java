@@ -13,7 +13,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -57,6 +59,31 @@ public final class BrokerHarness {
         w.put("retries.initial-delay", "10");
         w.put("camel.main.shutdown-timeout", "5");
         return w;
+    }
+
+    /**
+     * `top-loras worker` as its own JVM (the test's class path), with MODELSCOPE_API_TOKEN in its environment only;
+     * its output goes to target/worker-NAME.log. Small heap and C1 only: the machine is shared.
+     */
+    public static Process workerProcess(String name, int brokerPort, String inferenceUrl, int consumers,
+                                        String token, Path home) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx160m",
+                "-cp", System.getProperty("java.class.path"), "dev.toploras.App", "--home", home.toString()));
+        worker(name, brokerPort, inferenceUrl, consumers).forEach((k, v) -> {
+            if (!k.equals("runtime.worker") && !k.equals("worker.name")) {
+                cmd.add("--set");
+                cmd.add(k + "=" + v);
+            }
+        });
+        cmd.addAll(List.of("worker", "--name", name));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "worker-" + name + ".log").toFile());
+        pb.environment().remove("MODELSCOPE_API_TOKEN");
+        if (token != null) {
+            pb.environment().put("MODELSCOPE_API_TOKEN", token);
+        }
+        return pb.start();
     }
 
     public static TopLorasRuntime start(Path home, Map<String, String> config, String token) throws Exception {
