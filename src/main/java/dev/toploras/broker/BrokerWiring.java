@@ -22,23 +22,24 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.jms.JmsComponent;
-import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * Puts the generation queue on the broker. Only called when broker.* is configured, and the only class the runtime
  * names that touches Artemis, so `fetch` and a plain `serve` load none of it (BrokerClassLoadingTest).
  *
- * <p>Two camel-jms components on two connection factories: {@code jms} for the job queue and the coordinator's
- * consumers, {@code jmsout} for what a worker sends while it holds a job. A job is taken in a local JMS transaction
- * that commits when its route completes; sends on the consumer's own factory would join that transaction and leave
- * only at commit, so the claim request would never get its reply.
+ * <p>A job message is taken with client acknowledgement: it is acknowledged when its route completes (the result
+ * is stored by then) and handed out again when the route fails or the consumer dies. Not a JMS transaction: a
+ * transacted send of a job id the broker has already seen fails the whole send, where a plain one is dropped
+ * quietly, which is what a restart re-offering its queued jobs needs. Listeners and senders use separate
+ * connection factories: Spring binds a listener's session to its factory, and a send on that same factory would
+ * ride on the listener's session.
  */
 public final class BrokerWiring {
-    static final String JOBS_URI = "jms:queue:" + BrokerSettings.JOBS + "?transacted=true"
-            + "&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER"
+    static final String JOBS_URI = "jms:queue:" + BrokerSettings.JOBS
+            + "?acknowledgementModeName=CLIENT_ACKNOWLEDGE&cacheLevelName=CACHE_CONSUMER"
             + "&messageCreatedStrategy=#jobMessageTagger";
 
     private BrokerWiring() {
@@ -52,7 +53,8 @@ public final class BrokerWiring {
         EmbeddedBroker embedded = b.embedded() ? EmbeddedBroker.start(home.root().resolve("broker"), b) : null;
         ConnectionFactory cf = connect(ctx, b, embedded);
         WorkerRegistry workers = new WorkerRegistry(clock);
-        ctx.getRegistry().bind("jobApplier", new JobApplier(store, workers, json));
+        JobApplier applier = new JobApplier(store, workers, json, b.maxDeliveries());
+        ctx.getRegistry().bind("jobApplier", applier);
         ctx.getRegistry().bind("jobMessageTagger", new JobMessageTagger(tokens));
         // Jobs whose token came with the request stay here; with generation.local-workers=0 that is all that does.
         String own = b.localWorkers() > 0 ? "&concurrentConsumers=" + b.localWorkers()
@@ -60,12 +62,12 @@ public final class BrokerWiring {
         ctx.getPropertiesComponent().addOverrideProperty("generation.queue", JOBS_URI + own);
         load(ctx, RouteFiles.location(home, "broker.camel.yaml"));
 
-        BrokerHealth health = new BrokerHealth(b, cf, embedded, workers, clock);
+        BrokerHealth health = new BrokerHealth(b, cf, embedded, workers, applier, clock);
         ctx.getRegistry().bind("brokerHealth", health);
         section.accept("broker", health::section);
         gauge.accept("top_loras_broker_queue_depth", () -> health.counts(BrokerSettings.JOBS)[0]);
         gauge.accept("top_loras_broker_in_flight", () -> health.counts(BrokerSettings.JOBS)[1]);
-        gauge.accept("top_loras_broker_dead_letters", () -> health.counts(BrokerSettings.DEAD_LETTERS)[0]);
+        gauge.accept("top_loras_broker_dead_letters", applier::deadLetters);
         gauge.accept("top_loras_broker_workers", () -> workers.list().size());
         gauge.accept("top_loras_broker_connected", () -> health.connected() ? 1 : 0);
     }
@@ -79,7 +81,7 @@ public final class BrokerWiring {
         ctx.getRegistry().bind("workerSteps", steps);
         ctx.getPropertiesComponent().addOverrideProperty("generation.queue", "direct:worker-generate");
         ctx.getPropertiesComponent().addOverrideProperty("worker.jobs-uri", "jms:queue:" + BrokerSettings.JOBS
-                + "?transacted=true&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER"
+                + "?acknowledgementModeName=CLIENT_ACKNOWLEDGE&cacheLevelName=CACHE_CONSUMER"
                 + "&concurrentConsumers=" + b.workerConsumers()
                 + "&selector=" + JobMessageTagger.SCOPE + "='" + JobMessageTagger.ANY + "'");
         load(ctx, RouteFiles.location(home, "generation.camel.yaml"));
@@ -103,27 +105,33 @@ public final class BrokerWiring {
         return steps;
     }
 
-    private static ConnectionFactory connect(CamelContext ctx, BrokerSettings b, EmbeddedBroker embedded) {
+    private static ConnectionFactory connect(CamelContext ctx, BrokerSettings b, EmbeddedBroker embedded)
+            throws Exception {
         ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(b.clientUrl(),
                 b.secured() ? b.user() : null, b.secured() ? b.password() : null);
-        ctx.addComponent("jms", JmsComponent.jmsComponent(cached(cf)));
-        ctx.addComponent("jmsout", JmsComponent.jmsComponent(cached(cf)));
-        // Stopped after the routes, so consumers finish (or roll back) their jobs while the broker still runs.
-        ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+        // No prefetch: a job waits on the broker, not in one worker's buffer, so idle workers get it.
+        cf.setConsumerWindowSize(0);
+        JmsComponent jms = JmsComponent.jmsComponent(cf);
+        jms.getConfiguration().setListenerConnectionFactory(cf);
+        jms.getConfiguration().setTemplateConnectionFactory(cached(cf));
+        ctx.addComponent("jms", jms);
+        // A context service: stopped after the routes, so consumers finish (or hand back) their jobs first.
+        ctx.addService(new ServiceSupport() {
             @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.CamelContextStoppedEvent) {
-                    cf.close();
-                    if (embedded != null) {
-                        embedded.close();
-                    }
+            protected void doStop() {
+                cf.close();
+                if (embedded != null) {
+                    embedded.close();
                 }
             }
-        });
+        }, true, true);
         return cf;
     }
 
-    /** One connection, sessions and producers reused: a new connection per send would cap enqueue at a few dozen/s. */
+    /**
+     * Senders share one connection with cached sessions and producers: a new connection per send would cap enqueue
+     * at a few dozen jobs a second. A failed connection is replaced on the next send.
+     */
     private static CachingConnectionFactory cached(ConnectionFactory cf) {
         CachingConnectionFactory c = new CachingConnectionFactory(cf);
         c.setSessionCacheSize(20);
@@ -141,15 +149,17 @@ public final class BrokerWiring {
         private final ConnectionFactory cf;
         private final EmbeddedBroker embedded;
         private final WorkerRegistry workers;
+        private final JobApplier applier;
         private final Clock clock;
         private volatile boolean connected;
 
         BrokerHealth(BrokerSettings settings, ConnectionFactory cf, EmbeddedBroker embedded, WorkerRegistry workers,
-                     Clock clock) {
+                     JobApplier applier, Clock clock) {
             this.settings = settings;
             this.cf = cf;
             this.embedded = embedded;
             this.workers = workers;
+            this.applier = applier;
             this.clock = clock;
         }
 
@@ -171,7 +181,8 @@ public final class BrokerWiring {
             s.put("queue", BrokerSettings.JOBS);
             s.put("queue_depth", jobs[0]);
             s.put("in_flight", jobs[1] < 0 ? null : jobs[1]);
-            s.put("dead_letters", counts(BrokerSettings.DEAD_LETTERS)[0]);
+            s.put("acknowledged", embedded == null ? null : embedded.acknowledged(BrokerSettings.JOBS));
+            s.put("dead_letters", applier.deadLetters());
             s.put("local_workers", settings.localWorkers());
             s.put("workers", workers.list().stream().map(w -> {
                 Map<String, Object> m = new LinkedHashMap<>();

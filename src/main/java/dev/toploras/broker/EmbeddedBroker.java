@@ -80,6 +80,12 @@ public final class EmbeddedBroker implements AutoCloseable {
             q.getDeliveringCount()};
     }
 
+    /** Messages of a queue acknowledged since the broker started: each one a job delivered and finished. */
+    public long acknowledged(String queue) {
+        Queue q = server.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        return q == null ? 0 : q.getMessagesAcknowledged();
+    }
+
     @Override
     public void close() {
         try {

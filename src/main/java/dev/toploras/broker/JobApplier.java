@@ -24,12 +24,15 @@ public final class JobApplier {
     private final JobStore store;
     private final WorkerRegistry workers;
     private final ObjectMapper json;
+    private final int maxDeliveries;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong();
 
-    public JobApplier(JobStore store, WorkerRegistry workers, ObjectMapper json) {
+    public JobApplier(JobStore store, WorkerRegistry workers, ObjectMapper json, int maxDeliveries) {
         this.store = store;
         this.workers = workers;
         this.json = json;
+        this.maxDeliveries = maxDeliveries;
     }
 
     /** A worker took the job off the queue: tell it whether to run it, from the document the store holds. */
@@ -107,8 +110,11 @@ public final class JobApplier {
         }
     }
 
-    /** A job message every worker failed on retries.max times: the job fails with a code that says so. */
-    public void deadLetter(String jobId, Integer deliveries) {
+    /**
+     * A job message every worker failed on retries.max times: the job fails with a code that says so. (The
+     * message's own delivery count restarts on the dead-letter queue, so the configured limit is what is told.)
+     */
+    public void deadLetter(String jobId) {
         synchronized (lock(jobId)) {
             Optional<JobDocument> found = store.find(jobId);
             if (found.isEmpty() || found.get().status().isTerminal()) {
@@ -118,15 +124,21 @@ public final class JobApplier {
             if (doc.status() == JobStatus.QUEUED) {
                 doc = store.moveTo(doc, JobStatus.RUNNING, "running");
             }
-            int n = deliveries == null ? 0 : deliveries;
+            int n = maxDeliveries;
             Problem problem = Problem.of(ErrorCode.DELIVERY_FAILED, "the job was handed to a worker " + n
                     + " time(s) (retries.max) and no result came back; its message is in the dead-letter queue "
                     + BrokerSettings.DEAD_LETTERS + ". Check the workers' logs, then submit the job again",
                     Map.of("deliveries", n, "queue", BrokerSettings.DEAD_LETTERS));
             store.moveTo(doc.withError(problem), JobStatus.FAILED, problem.message());
+            deadLetters.incrementAndGet();
             LOG.warn("job {} failed: its message went to the dead-letter queue after {} deliveries", jobId, n);
             locks.remove(jobId);
         }
+    }
+
+    /** Job messages that reached the dead-letter queue since start (the queue itself is emptied by this route). */
+    public long deadLetters() {
+        return deadLetters.get();
     }
 
     /** Jobs with a cancel request still running somewhere: told to every worker on the cancel topic. */
