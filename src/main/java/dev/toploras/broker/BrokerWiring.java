@@ -84,7 +84,6 @@ public final class BrokerWiring {
                 + "?acknowledgementModeName=CLIENT_ACKNOWLEDGE&cacheLevelName=CACHE_CONSUMER"
                 + "&concurrentConsumers=" + b.workerConsumers()
                 + "&selector=" + JobMessageTagger.SCOPE + "='" + JobMessageTagger.ANY + "'");
-        load(ctx, RouteFiles.location(home, "generation.camel.yaml"));
         load(ctx, RouteFiles.location(home, "worker.camel.yaml"));
         ctx.addStartupListener(new ExtendedStartupListener() {
             @Override

@@ -137,6 +137,11 @@ public final class JobStore {
         append(doc, JobEvent.LOG, stage, message, Map.of());
     }
 
+    /** How far a stage has got, for the progress bar; a backend's percent replaces the stage's fixed one. */
+    public void progress(JobDocument doc, Stage stage, int percent, String message) {
+        append(doc, JobEvent.PROGRESS, stage, Math.max(0, Math.min(100, percent)), message, Map.of());
+    }
+
     public void asset(JobDocument doc, JobDocument.ResultImage image) {
         append(doc, JobEvent.ASSET, Stage.STORING, "image " + image.index() + " stored",
                 Map.of("index", image.index(), "url", image.data().url(), "mime", image.data().mime()));
@@ -291,11 +296,16 @@ public final class JobStore {
      * the rename trick of {@link AtomicFiles} would make every append rewrite the whole log.
      */
     private void append(JobDocument doc, String type, Stage stage, String message, Map<String, Object> payload) {
+        append(doc, type, stage, stage.progress(), message, payload);
+    }
+
+    private void append(JobDocument doc, String type, Stage stage, int progress, String message,
+                        Map<String, Object> payload) {
         Path file = eventsFile(doc.task(), doc.jobId());
         AtomicLong lastId = lastEventIds.computeIfAbsent(doc.jobId(), id -> new AtomicLong(countLines(file)));
         synchronized (lastId) {
             long id = lastId.incrementAndGet();
-            JobEvent event = new JobEvent(id, doc.jobId(), clock.instant(), type, stage, stage.progress(), message,
+            JobEvent event = new JobEvent(id, doc.jobId(), clock.instant(), type, stage, progress, message,
                     payload);
             try {
                 byte[] line = (json.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);

@@ -22,6 +22,8 @@ public final class RouteFiles {
             "api.camel.yaml",
             "inbox.camel.yaml",
             "generation.camel.yaml",
+            "local-preview.camel.yaml",
+            "local-openai.camel.yaml",
             "broker.camel.yaml",
             "worker.camel.yaml");
 
@@ -30,10 +32,14 @@ public final class RouteFiles {
      * a Quartz scheduler, the job worker or the inbox it never uses (start-up time is most of a fetch).
      */
     public static final java.util.Set<String> SERVE_ONLY = java.util.Set.of("api.camel.yaml", "schedules.camel.yaml",
-            "inbox.camel.yaml", "generation.camel.yaml");
+            "inbox.camel.yaml", "generation.camel.yaml", "local-preview.camel.yaml", "local-openai.camel.yaml");
 
     /** Loaded by the broker wiring only when a broker is configured (serve) or by `worker`; never by default. */
     public static final java.util.Set<String> BROKER_ONLY = java.util.Set.of("broker.camel.yaml", "worker.camel.yaml");
+
+    /** The serve-only flows a `worker` runs too: the generation flow and its local backends. */
+    public static final java.util.Set<String> WORKER = java.util.Set.of("generation.camel.yaml",
+            "local-preview.camel.yaml", "local-openai.camel.yaml");
 
     private RouteFiles() {
     }
@@ -43,10 +49,16 @@ public final class RouteFiles {
     }
 
     public static List<String> locations(Home home, boolean serve) {
+        return locations(home, serve, false);
+    }
+
+    /** {@code worker}: a `worker` process, which runs the generation flow and its backends but nothing else of serve. */
+    public static List<String> locations(Home home, boolean serve, boolean worker) {
         Path dir = home.routes();
         List<String> out = new ArrayList<>();
         for (String name : BUNDLED) {
-            if (!serve && SERVE_ONLY.contains(name) || BROKER_ONLY.contains(name)) {
+            if (!serve && SERVE_ONLY.contains(name) && !(worker && WORKER.contains(name))
+                    || BROKER_ONLY.contains(name)) {
                 continue;
             }
             Path user = dir.resolve(name);

@@ -18,10 +18,14 @@ import dev.toploras.catalog.CatalogSteps;
 import dev.toploras.catalog.CatalogWarmup;
 import dev.toploras.covers.CoverDownloader;
 import dev.toploras.generation.GenerationSettings;
-import dev.toploras.generation.GenerationSteps;
+import dev.toploras.generation.JobClaims;
+import dev.toploras.generation.JobImages;
+import dev.toploras.generation.JobOutcomes;
+import dev.toploras.generation.JobRecords;
+import dev.toploras.generation.RemoteSteps;
 import dev.toploras.generation.JobIntake;
-import dev.toploras.generation.LocalProcessor;
-import dev.toploras.generation.OpenAiImagesProcessor;
+import dev.toploras.generation.JobEvents;
+import dev.toploras.generation.OpenAiImages;
 import dev.toploras.generation.PreviewProcessor;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
@@ -86,58 +90,79 @@ public final class TopLorasBeans implements CamelConfiguration {
             CatalogWarmup.start(json, normalizer);
         }
         if (settings.bool("runtime.worker")) {
-            workerBeans(ctx, settings, json, http, upstreamHealth, catalog);
+            workerBeans(ctx, settings, json, catalog);
         } else if (settings.bool("runtime.serve")) {
             // One-shot commands load only the catalog flows (RouteFiles.SERVE_ONLY), so they build none of this.
             serveBeans(ctx, settings, json, http, upstreamHealth, catalog, runs);
         }
     }
 
-    /** The job store and the worker steps of routes/generation.camel.yaml, over the jobs of {@code jobsHome}. */
-    private record Generation(JobStore jobs, RequestTokens tokens, GenerationSteps steps) {
+    /**
+     * local.backend names the backend; left empty it is openai when local.url is set (configurations from before
+     * local.backend existed) and the preview otherwise. The choice is written back as an override, so
+     * local.endpoint (direct:local-{{local.backend}}) resolves to the same backend.
+     */
+    static String localBackend(CamelContext ctx, Settings settings) {
+        String backend = settings.text("local.backend");
+        if (backend.isEmpty()) {
+            backend = settings.text("local.url").isEmpty() ? "preview" : "openai";
+            ctx.getPropertiesComponent().addOverrideProperty("local.backend", backend);
+        }
+        return backend;
     }
 
-    private Generation generationBeans(CamelContext ctx, Settings settings, ObjectMapper json, UpstreamHttp http,
-                                       UpstreamHealth upstreamHealth, GenerationSettings generation, Home jobsHome) {
+    /** The job store and the worker of routes/generation.camel.yaml, over the jobs of {@code jobsHome}. */
+    private record Generation(JobStore jobs, RequestTokens tokens, JobClaims claims, JobOutcomes outcomes) {
+    }
+
+    private Generation generationBeans(CamelContext ctx, Settings settings, ObjectMapper json,
+                                       GenerationSettings generation, Home jobsHome) {
         JobStore jobs = new JobStore(jobsHome, json, clock);
-        String localUrl = settings.text("local.url");
-        LocalProcessor local = localUrl.isEmpty() ? new PreviewProcessor()
-                : new OpenAiImagesProcessor(new UpstreamHttp(settings.duration("local.timeout"), upstreamHealth), json,
-                localUrl);
+        localBackend(ctx, settings);
         RequestTokens requestTokens = new RequestTokens();
-        InferenceClient inference = new InferenceClient(http, json, settings.text("modelscope.inference-url"), token,
-                requestTokens);
-        GenerationSteps generationSteps = new GenerationSteps(jobsHome, jobs, inference, local, generation,
-                requestTokens);
+        InferenceClient inference = new InferenceClient(token, requestTokens);
+        // The worker of routes/generation.camel.yaml, one bean per responsibility; the job store holds the state.
+        JobRecords records = new JobRecords(jobs);
+        JobOutcomes outcomes = new JobOutcomes(records);
+        JobClaims claims = new JobClaims(records, inference, requestTokens, outcomes);
         ctx.getRegistry().bind("jobStore", jobs);
         ctx.getRegistry().bind("requestTokens", requestTokens);
-        ctx.getRegistry().bind("generationSteps", generationSteps);
+        ctx.getRegistry().bind("inference", inference);
+        ctx.getRegistry().bind("jobClaims", claims);
+        ctx.getRegistry().bind("jobOutcomes", outcomes);
+        ctx.getRegistry().bind("remoteSteps", new RemoteSteps(records, inference, generation.pollTimeout(), claims));
+        ctx.getRegistry().bind("jobImages", new JobImages(jobsHome, records, generation.maxImageBytes()));
+        // The local backends of routes/local-*.camel.yaml and what any backend route may call (docs/seams.md).
+        ctx.getRegistry().bind("jobEvents", new JobEvents(jobs));
+        ctx.getRegistry().bind("localPreview", new PreviewProcessor());
+        ctx.getRegistry().bind("openAiImages", new OpenAiImages(json));
+        ctx.getRegistry().bind("renderedImages", new dev.toploras.generation.RenderedImages());
         ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                    generationSteps.stopping();
+                    claims.stopping();
                 }
             }
         });
-        return new Generation(jobs, requestTokens, generationSteps);
+        return new Generation(jobs, requestTokens, claims, outcomes);
     }
 
     /**
-     * `worker`: the generation steps over a scratch job store in a temporary folder (a worker shares no disk with
+     * `worker`: the generation flow over a scratch job store in a temporary folder (a worker shares no disk with
      * the coordinator), fed by the broker. Its name is recorded as the job's meta.worker and meta.node.
      */
-    private void workerBeans(CamelContext ctx, Settings settings, ObjectMapper json, UpstreamHttp http,
-                             UpstreamHealth upstreamHealth, CatalogSettings catalog) throws Exception {
+    private void workerBeans(CamelContext ctx, Settings settings, ObjectMapper json, CatalogSettings catalog)
+            throws Exception {
+        GenerationSettings generation = settings.generation(catalog.tasks());
         String name = settings.text("worker.name");
         if (name.isEmpty()) {
-            name = settings.generation(catalog.tasks()).node() + "-" + ProcessHandle.current().pid();
+            name = generation.node() + "-" + ProcessHandle.current().pid();
         }
         java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory("top-loras-worker-");
-        GenerationSettings generation = settings.generation(catalog.tasks());
         generation = new GenerationSettings(generation.tasks(), generation.pollTimeout(), generation.maxImageBytes(),
                 name);
-        Generation g = generationBeans(ctx, settings, json, http, upstreamHealth, generation, new Home(scratch));
+        Generation g = generationBeans(ctx, settings, json, generation, new Home(scratch));
         dev.toploras.broker.BrokerWiring.worker(ctx, home, settings, g.jobs(), name, json);
         ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
@@ -153,19 +178,20 @@ public final class TopLorasBeans implements CamelConfiguration {
                             UpstreamHealth upstreamHealth, CatalogSettings catalog, RunStore runs) throws Exception {
         // Generation: the job store, the inbox intake and the worker steps of routes/inbox and generation.
         GenerationSettings generation = settings.generation(catalog.tasks());
-        Generation g = generationBeans(ctx, settings, json, http, upstreamHealth, generation, home);
+        Generation g = generationBeans(ctx, settings, json, generation, home);
         JobStore jobs = g.jobs();
         RequestTokens requestTokens = g.tokens();
-        GenerationSteps generationSteps = g.steps();
+        JobOutcomes outcomes = g.outcomes();
+        JobClaims claims = g.claims();
         JobRequestReader requestReader = new JobRequestReader(json, generation.tasks());
         JobIntake jobIntake = new JobIntake(home, jobs, requestReader, json, generation.node());
         ctx.getRegistry().bind("jobIntake", jobIntake);
 
         // HTTP API over the same stores and queue the inbox and the catalog use.
-        IntSupplier queueRoom = () -> ctx.getEndpoints().stream()
-                .filter(e -> e instanceof SedaEndpoint s && "generate".equals(s.getEndpointBaseUri()
-                        .replaceFirst("^seda:(//)?", "")))
-                .map(e -> ((SedaEndpoint) e).getQueue().remainingCapacity()).findFirst().orElse(Integer.MAX_VALUE);
+        // Room on the generation.queue endpoint when it is an in-process queue; a broker reports no limit here.
+        // Resolved when asked: a configured broker replaces the property further down.
+        IntSupplier queueRoom = () -> ctx.getEndpoint(ctx.resolvePropertyPlaceholders("{{generation.queue}}"))
+                instanceof SedaEndpoint seda ? seda.getQueue().remainingCapacity() : Integer.MAX_VALUE;
         BatchApi batches = new BatchApi(jobIntake, requestReader, runs, jobs, requestTokens, queueRoom, json);
         ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json));
         ctx.getRegistry().bind("batchApi", batches);
@@ -180,7 +206,11 @@ public final class TopLorasBeans implements CamelConfiguration {
         IntSupplier queueDepth = () -> queueSize - Math.min(queueSize, queueRoom.getAsInt());
         system.section("queue", () -> java.util.Map.of("depth", queueDepth.getAsInt(), "capacity", queueSize,
                 "consumers", settings.integer("generation.concurrent-consumers")));
-        system.section("generation", generationSteps::health);
+        system.section("generation", () -> {
+            java.util.Map<String, Object> h = new java.util.LinkedHashMap<>(outcomes.health());
+            h.put("workers_busy", claims.busy());
+            return h;
+        });
         system.gauge("top_loras_queue_depth", queueDepth::getAsInt);
         ctx.getRegistry().bind("systemApi", system);
         if (dev.toploras.broker.BrokerSettings.configured(settings)) {

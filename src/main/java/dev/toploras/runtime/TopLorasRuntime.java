@@ -37,7 +37,8 @@ public final class TopLorasRuntime implements AutoCloseable {
         // A default, so <home>/application.properties or an override can point the inbox elsewhere.
         main.addInitialProperty("inbox.dir", home.inbox().toString());
         boolean serve = Boolean.parseBoolean(overrides.getOrDefault("runtime.serve", "false"));
-        main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home, serve)));
+        boolean worker = Boolean.parseBoolean(overrides.getOrDefault("runtime.worker", "false"));
+        main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home, serve, worker)));
         main.configure().addConfiguration(new TopLorasBeans(home, token, clock));
         overrides.forEach(main::addOverrideProperty);
         try {
