@@ -213,8 +213,9 @@ public final class TopLorasBeans implements CamelConfiguration {
         });
         system.gauge("top_loras_queue_depth", queueDepth::getAsInt);
         ctx.getRegistry().bind("systemApi", system);
-        if (dev.toploras.broker.BrokerSettings.configured(settings)) {
-            // Named only here and in workerBeans: without a broker no broker or Artemis class is ever loaded.
+        if (settings.bool("broker.embedded") || !settings.text("broker.url").isEmpty()) {
+            // Named only here and in workerBeans: without a broker no broker or Artemis class is ever loaded
+            // (BrokerClassLoadingTest), so this test is spelled out rather than asked of the broker package.
             dev.toploras.broker.BrokerWiring.coordinator(ctx, home, settings, jobs, requestTokens, json, clock,
                     system::section, system::gauge);
         }
