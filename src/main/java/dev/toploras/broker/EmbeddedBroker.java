@@ -51,7 +51,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         config.addAddressSetting("#", new AddressSettings()
                 .setMaxDeliveryAttempts(settings.maxDeliveries())
                 .setRedeliveryDelay(settings.redeliveryDelay().toMillis())
-                .setDeadLetterAddress(SimpleString.of(BrokerSettings.DEAD_LETTERS)));
+                .setDeadLetterAddress(SimpleString.of(BrokerSettings.DEAD_LETTERS))
+                // Heartbeats live 60 s; an expired one is dropped (nothing is bound to this address).
+                .setExpiryAddress(SimpleString.of("toploras.expired")));
         config.addQueueConfiguration(QueueConfiguration.of(BrokerSettings.DEAD_LETTERS)
                 .setRoutingType(RoutingType.ANYCAST).setDurable(true));
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);

@@ -32,7 +32,7 @@ class BrokerClassLoadingTest {
     private static List<String> java(Path home, Path log, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-verbose:class", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), "dev.toploras.App", "--home", home.toString()));
+                "-cp", BrokerHarness.classPath(), "dev.toploras.App", "--home", home.toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }

@@ -69,7 +69,7 @@ public final class BrokerHarness {
                                         String token, Path home) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx160m",
-                "-cp", System.getProperty("java.class.path"), "dev.toploras.App", "--home", home.toString()));
+                "-cp", classPath(), "dev.toploras.App", "--home", home.toString()));
         worker(name, brokerPort, inferenceUrl, consumers).forEach((k, v) -> {
             if (!k.equals("runtime.worker") && !k.equals("worker.name")) {
                 cmd.add("--set");
@@ -84,6 +84,24 @@ public final class BrokerHarness {
             pb.environment().put("MODELSCOPE_API_TOKEN", token);
         }
         return pb.start();
+    }
+
+    /**
+     * This JVM's class path, for a child JVM: under surefire it is java.class.path; under exec:java (the
+     * benchmark) the project's classes sit in the context class loader and java.class.path is Maven's launcher.
+     */
+    public static String classPath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader urls
+                && urls.getURLs().length > 0) {
+            return java.util.Arrays.stream(urls.getURLs()).map(u -> {
+                try {
+                    return Path.of(u.toURI()).toString();
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        }
+        return System.getProperty("java.class.path");
     }
 
     public static TopLorasRuntime start(Path home, Map<String, String> config, String token) throws Exception {
