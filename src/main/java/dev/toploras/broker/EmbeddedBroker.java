@@ -39,6 +39,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setPagingDirectory(dir.resolve("paging").toString())
                 .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
                 .setJMXManagementEnabled(false)
+                // A job send is not fsync'd: this broker lives and dies with the coordinator, whose job store is
+                // the truth and whose restart re-offers every queued job (duplicates dropped by job id).
+                .setJournalSyncNonTransactional(false)
                 // Artemis stops accepting messages above 90% disk use by default; jobs are small, the home decides.
                 .setMaxDiskUsage(100)
                 .setSecurityEnabled(settings.secured());

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * <li>enqueue: 1000 files dropped into the inbox, accepted onto the broker queue (target ≥ 100 jobs/s).</li>
  * </ol>
  * {@code mvn -B -q -DskipTests package exec:java -Dexec.mainClass=dev.toploras.bench.BrokerBenchmark
- * -Dexec.args="300 100"} (jobs, stub latency ms).
+ * -Dexec.args="300 100"} (jobs, stub latency ms; a third argument {@code enqueue} runs the enqueue part only).
  */
 public final class BrokerBenchmark {
     private static final Clock CLOCK = Clock.systemUTC();
@@ -42,6 +42,10 @@ public final class BrokerBenchmark {
         int latencyMs = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         System.out.printf("cores %d; %d jobs, stub %d ms per call, workers with 2 consumers each%n",
                 Runtime.getRuntime().availableProcessors(), jobs, latencyMs);
+        if (args.length > 2 && "enqueue".equals(args[2])) {
+            enqueue(1000);
+            System.exit(0);
+        }
         GenerationBenchmark.Stub stub = new GenerationBenchmark.Stub(latencyMs);
         try {
             double one = throughput(jobs, 1, stub, false);
@@ -157,10 +161,8 @@ public final class BrokerBenchmark {
         Path inbox = Files.createDirectories(home.resolve("inbox"));
         for (int i = 0; i < jobs; i++) {
             String id = String.format("bench-%05d", i);
-            Files.writeString(staging.resolve(id + ".json"), "{\"job_id\":\"" + id + "\",\"task\":"
-                    + "\"text-to-image-synthesis\",\"model_id\":\"Qwen/Qwen-Image\",\"params\":{\"prompt\":"
-                    + "\"benchmark job " + i + "\",\"size\":\"512x512\",\"seed\":" + i + "},\"backend\":\""
-                    + backend + "\"}", StandardCharsets.UTF_8);
+            Files.writeString(staging.resolve(id + ".json"), GenerationBenchmark.jobFile(id, i, backend),
+                    StandardCharsets.UTF_8);
         }
         for (int i = 0; i < jobs; i++) {
             String f = String.format("bench-%05d.json", i);
