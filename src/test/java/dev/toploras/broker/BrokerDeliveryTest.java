@@ -22,7 +22,6 @@ import dev.toploras.generation.GenerationHarness;
 import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.support.Http;
 import dev.toploras.support.Stubs;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -239,11 +238,23 @@ class BrokerDeliveryTest {
                 "top_loras_broker_queue_depth 0", "top_loras_broker_dead_letters 0");
     }
 
-    private static int port(TopLorasRuntime rt) {
-        return Integer.parseInt(rt.context().resolvePropertyPlaceholders("{{server.port}}"));
+    @Test
+    void should_let_only_clients_with_the_password_in_when_the_embedded_broker_has_credentials() throws Exception {
+        coordinator(Map.of("broker.user", "loras", "broker.password", "pw-right"));
+        worker("w-auth", Map.of("broker.user", "loras", "broker.password", "pw-right"));
+        drop(home, job("auth-1", "local"));
+        await().atMost(LONG).until(() -> "succeeded".equals(status(home, "auth-1")));
+        assertThat(read(doc(home, "auth-1")).at("/meta/worker").asText()).isEqualTo("w-auth");
+
+        var cf = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(
+                "tcp://127.0.0.1:" + brokerPort, "loras", "pw-wrong");
+        try (cf) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> cf.createConnection().close())
+                    .isInstanceOf(jakarta.jms.JMSSecurityException.class);
+        }
     }
 
-    static String text(Path p) throws IOException {
-        return Files.readString(p);
+    private static int port(TopLorasRuntime rt) {
+        return Integer.parseInt(rt.context().resolvePropertyPlaceholders("{{server.port}}"));
     }
 }
