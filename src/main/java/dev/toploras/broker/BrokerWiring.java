@@ -1,6 +1,7 @@
 package dev.toploras.broker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.api.SystemApi;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.RequestTokens;
 import dev.toploras.runtime.Home;
@@ -46,9 +47,15 @@ public final class BrokerWiring {
     }
 
     /** `serve` with a broker: the job queue, the applier routes, health sections; the embedded broker if asked. */
-    public static void coordinator(CamelContext ctx, Home home, Settings settings, JobStore store, RequestTokens tokens,
-                                   ObjectMapper json, Clock clock, BiConsumer<String, Supplier<Object>> section,
-                                   BiConsumer<String, Supplier<Number>> gauge) throws Exception {
+    public static void coordinator(CamelContext ctx, Home home) throws Exception {
+        Settings settings = ctx.getRegistry().lookupByNameAndType("settings", Settings.class);
+        JobStore store = ctx.getRegistry().lookupByNameAndType("jobStore", JobStore.class);
+        RequestTokens tokens = ctx.getRegistry().lookupByNameAndType("requestTokens", RequestTokens.class);
+        ObjectMapper json = ctx.getRegistry().lookupByNameAndType("json", ObjectMapper.class);
+        Clock clock = ctx.getRegistry().lookupByNameAndType("clock", Clock.class);
+        SystemApi system = ctx.getRegistry().lookupByNameAndType("systemApi", SystemApi.class);
+        BiConsumer<String, Supplier<Object>> section = system::section;
+        BiConsumer<String, Supplier<Number>> gauge = system::gauge;
         BrokerSettings b = BrokerSettings.from(settings);
         EmbeddedBroker embedded = b.embedded() ? EmbeddedBroker.start(home.root().resolve("broker"), b) : null;
         ConnectionFactory cf = connect(ctx, b, embedded);

@@ -3,6 +3,7 @@ package dev.toploras.catalog;
 import dev.toploras.covers.CoverProgress;
 import dev.toploras.history.Snapshot;
 import dev.toploras.modelscope.ListingQuery;
+import java.util.concurrent.atomic.AtomicInteger;
 import dev.toploras.runs.RunHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +13,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The state of one refresh while its route runs: paging position, collected records, cover outcomes, warnings. */
+/**
+ * The bookkeeping of one refresh while its routes run: what was asked (task, limit, sort, files), the run record,
+ * cover outcomes and warnings. The paging state and the collected records are the route's own variables
+ * ({@code pageNumber}, {@code lastPage}, {@code leaderboard}); only the listing-call count lives here, where
+ * {@link ListingBound} can find it whatever the YAML does.
+ */
 public final class CatalogRun {
     private final String task;
     private final int limit;
@@ -22,16 +28,13 @@ public final class CatalogRun {
     private final int pageSize;
     private final int maxPages;
     private final long startedNanos = System.nanoTime();
-    private final Leaderboard leaderboard = new Leaderboard();
+    private final AtomicInteger listingCalls = new AtomicInteger();
     private final Map<String, String> coverLocal = new ConcurrentHashMap<>();
     private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger coversDownloaded = new AtomicInteger();
     private final AtomicInteger coversUnchanged = new AtomicInteger();
     private final CoverProgress progress;
 
-    private int pagesFetched;
-    private long totalCount = -1;
-    private int lastPageCount = -1;
     private CacheDocument cached;
     private List<LoraRecord> top = List.of();
     private CacheDocument written;
@@ -92,28 +95,23 @@ public final class CatalogRun {
         return cached;
     }
 
-    /** Another page is wanted while too few LoRAs are collected and the listing has more. */
-    public synchronized boolean isWantsMorePages() {
-        if (leaderboard.size() >= limit || pagesFetched >= maxPages || lastPageCount == 0) {
-            return false;
-        }
-        return totalCount < 0 || (long) pagesFetched * pageSize < totalCount;
+    /** Records per listing page: constant for a refresh (the server numbers pages by it), big when many are wanted. */
+    public int getPageSize() {
+        return pageSize;
     }
 
-    synchronized ListingQuery nextQuery() {
-        return new ListingQuery(task, sort.upstreamSortBy(), pagesFetched + 1, pageSize);
+    public int getMaxPages() {
+        return maxPages;
     }
 
-    synchronized void pageRead(long total, int count) {
-        pagesFetched++;
-        lastPageCount = count;
-        if (total >= 0) {
-            totalCount = total;
-        }
+    /** ModelScope's name for the sort ({@code SortBy} of the listing request). */
+    public String getSortBy() {
+        return sort.upstreamSortBy();
     }
 
-    Leaderboard leaderboard() {
-        return leaderboard;
+    /** Listing pages answered in this refresh; {@link ListingBound} counts them. */
+    AtomicInteger listingCalls() {
+        return listingCalls;
     }
 
     void top(List<LoraRecord> records) {
@@ -170,7 +168,7 @@ public final class CatalogRun {
         CacheDocument doc = cached != null ? cached : written;
         synchronized (warnings) {
             return new CatalogResult(task, runHandle == null ? null : runHandle.runId(), cacheFile, doc,
-                    cached != null, pagesFetched, coversDownloaded.get(),
+                    cached != null, listingCalls.get(), coversDownloaded.get(),
                     coversUnchanged.get(), warnings, ms);
         }
     }

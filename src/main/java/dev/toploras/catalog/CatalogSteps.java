@@ -1,14 +1,11 @@
 package dev.toploras.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.covers.CoverDownloader;
+import dev.toploras.covers.CoverFetch;
 import dev.toploras.covers.CoverOutcome;
 import dev.toploras.covers.CoverProgress;
-import dev.toploras.modelscope.ListingClient;
-import dev.toploras.modelscope.ListingPage;
-import dev.toploras.modelscope.LoraNormalizer;
+import dev.toploras.modelscope.UpstreamErrors;
 import dev.toploras.errors.Problem;
 import dev.toploras.runs.RunHandle;
 import dev.toploras.runs.RunKind;
@@ -21,7 +18,6 @@ import dev.toploras.history.History;
 import dev.toploras.history.HistorySettings;
 import dev.toploras.history.HistoryStore;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,31 +26,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The work behind each step of routes/catalog.camel.yaml and covers.camel.yaml. The routes say the order; these
- * methods take plain values and the run, so each is testable without Camel.
+ * The bookkeeping behind routes/catalog.camel.yaml and covers.camel.yaml: opening a refresh (cache freshness, run
+ * record), exclusions, the top N, cover outcomes, history, rendering and storing the cache. The listing call, the
+ * paging, the split and the filters are the routes' own steps; these methods take plain values, without Camel.
  */
 public final class CatalogSteps {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogSteps.class);
+    /** Task names go into the listing request's JSON as they are, so they are held to ModelScope's own alphabet. */
+    private static final java.util.regex.Pattern TASK_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private final Home home;
     private final CatalogSettings settings;
-    private final ListingClient listing;
-    private final LoraNormalizer normalizer;
-    private final CoverDownloader covers;
     private final CatalogCache cache;
     private final RunStore runs;
     private final ObjectMapper json;
     private final Clock clock;
     private final HistorySettings history;
 
-    public CatalogSteps(Home home, CatalogSettings settings, ListingClient listing, LoraNormalizer normalizer,
-                        CoverDownloader covers, CatalogCache cache, RunStore runs, ObjectMapper json, Clock clock,
-                        HistorySettings history) {
+    public CatalogSteps(Home home, CatalogSettings settings, CatalogCache cache, RunStore runs, ObjectMapper json,
+                        Clock clock, HistorySettings history) {
         this.history = history;
         this.home = home;
         this.settings = settings;
-        this.listing = listing;
-        this.normalizer = normalizer;
-        this.covers = covers;
         this.cache = cache;
         this.runs = runs;
         this.json = json;
@@ -90,6 +82,10 @@ public final class CatalogSteps {
 
     private CatalogRun open(CatalogRequest req) {
         String task = req.task() == null ? settings.tasks().get(0) : req.task().trim();
+        if (!TASK_NAME.matcher(task).matches()) {
+            throw new CatalogException("--task must be a ModelScope task name such as text-to-image-synthesis"
+                    + " (letters, digits, '-', '_', '.'), got '" + task + "'");
+        }
         String safe = SafeName.task(task);
         int limit = req.limit() == null ? settings.limit() : req.limit();
         if (limit < 1) {
@@ -118,49 +114,30 @@ public final class CatalogSteps {
         return run;
     }
 
-    public byte[] fetchPage(CatalogRun run) {
-        return listing.fetchPage(run.nextQuery());
-    }
-
-    /** Checks the page's envelope, counts it, and hands its records out one by one. */
-    public Iterator<JsonNode> records(byte[] body, CatalogRun run) {
-        ListingPage page = ListingPage.read(json, body, "ModelScope listing " + listing.endpoint());
-        run.pageRead(page.totalCount(), page.recordCount());
-        return page.records();
-    }
-
-    public boolean isLora(JsonNode record) {
-        return LoraNormalizer.isLora(record);
-    }
-
-    public LoraRecord normalize(JsonNode record, CatalogRun run) {
-        Optional<LoraRecord> r = normalizer.normalize(record);
-        if (r.isEmpty()) {
-            run.warn("skipped a listing record without Path/Name");
-        }
-        return r.orElse(null);
-    }
-
-    /** False for records that could not be read and for names the user excluded (catalog.exclude-names). */
-    public boolean kept(LoraRecord r) {
-        if (r == null) {
+    /**
+     * The exclusions filter: false for records that could not be read (no id) and for names the user excluded
+     * (catalog.exclude-names), matched in the cache record's {@code id}, {@code title_en} and {@code title_cn}.
+     */
+    public boolean kept(Map<String, Object> r) {
+        if (r == null || !(r.get("id") instanceof String id)) {
             return false;
         }
         for (String needle : settings.excludeNames()) {
             String n = needle.toLowerCase(Locale.ROOT);
-            if (contains(r.id(), n) || contains(r.titleEn(), n) || contains(r.titleCn(), n)) {
+            if (contains(id, n) || contains(text(r.get("title_en")), n) || contains(text(r.get("title_cn")), n)) {
                 return false;
             }
         }
         return true;
     }
 
-    public void collect(LoraRecord r, CatalogRun run) {
-        run.leaderboard().add(r);
+    private static String text(Object o) {
+        return o instanceof String s ? s : null;
     }
 
-    public List<LoraRecord> top(CatalogRun run) {
-        List<LoraRecord> top = run.leaderboard().top(run.getSort(), run.getLimit());
+    /** The top N of what the pages gave, in the refresh's order; each becomes an item of the run. */
+    public List<LoraRecord> top(CatalogRun run, Leaderboard leaderboard) {
+        List<LoraRecord> top = leaderboard.top(run.getSort(), run.getLimit());
         run.top(top);
         for (LoraRecord r : top) {
             run.runHandle().item(itemId(r), r.id(), "fetch");
@@ -169,11 +146,15 @@ public final class CatalogSteps {
         return top;
     }
 
-    /** Runs on the covers pool; a cover that fails becomes a warning, never a failed run. */
-    public void cover(LoraRecord r, CatalogRun run) {
+    /** Before a record's cover is fetched (on the covers pool): the run's item shows it. */
+    public void coverStarted(LoraRecord r, CatalogRun run) {
+        run.runHandle().stage(itemId(r), "cover", r.coverUrl() == null ? "no cover listed" : "cover " + r.coverUrl());
+    }
+
+    /** After it: a cover that failed becomes a warning, never a failed run. */
+    public void coverDone(LoraRecord r, CoverFetch fetch, CatalogRun run) {
         RunHandle handle = run.runHandle();
-        handle.stage(itemId(r), "cover", r.coverUrl() == null ? "no cover listed" : "cover " + r.coverUrl());
-        CoverOutcome out = covers.download(r.id(), r.coverUrl(), run.getImagesDir());
+        CoverOutcome out = fetch.getOutcome();
         if (out.warning() != null) {
             LOG.warn(out.warning());
             handle.warn(itemId(r), out.warning());
@@ -228,12 +209,16 @@ public final class CatalogSteps {
         LOG.info("wrote {} ({} LoRAs)", home.relative(run.getCacheFile()), run.top().size());
     }
 
-    /** Records why the refresh failed in its run, then lets the failure go on to the caller as it was. */
-    public void failed(CatalogRun run, Exception failure) throws Exception {
+    /**
+     * Records why the refresh failed in its run, then lets the failure go on to the caller, a failed ModelScope call
+     * turned into its meaning (UpstreamErrors: unavailable, rate limited, rejected, ...).
+     */
+    public void failed(CatalogRun run, Exception failure) throws Throwable {
+        Throwable meaning = UpstreamErrors.translate(failure, "ModelScope listing");
         if (run.runHandle() != null) {
-            run.runHandle().finish(Problem.from(failure));
+            run.runHandle().finish(Problem.from(meaning));
         }
-        throw failure;
+        throw meaning;
     }
 
     private static String itemId(LoraRecord r) {

@@ -1,13 +1,11 @@
 package dev.toploras.catalog;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.covers.ImageKind;
-import dev.toploras.modelscope.ListingPage;
+import dev.toploras.modelscope.ListingEnvelope;
 import dev.toploras.modelscope.LoraNormalizer;
 import dev.toploras.storage.SchemaFile;
-import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +30,10 @@ public final class CatalogWarmup {
     public static void start(ObjectMapper json, LoraNormalizer normalizer) {
         Thread t = new Thread(() -> {
             try {
-                ListingPage page = ListingPage.read(json, PAGE.getBytes(StandardCharsets.UTF_8), "warm-up");
-                Iterator<JsonNode> records = page.records();
-                LoraRecord r = normalizer.normalize(records.next()).orElseThrow();
+                Map<?, ?> page = json.readValue(PAGE, Map.class);
+                ListingEnvelope.check(page);
+                Object raw = ListingEnvelope.models(page).get(0);
+                LoraRecord r = json.convertValue(normalizer.toCacheRecord(raw), LoraRecord.class);
                 CacheDocument doc = new CacheDocument(r.updatedAt(), "warm-up", "downloads", 1, java.util.List.of(r));
                 String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
                 new SchemaFile("schemas/catalog-cache.schema.json").errors(json.readTree(text));

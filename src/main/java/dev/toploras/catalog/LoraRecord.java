@@ -7,15 +7,15 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One leaderboard entry as the cache stores it (snake_case on disk). Optional text is left out when ModelScope
- * has none; {@code cover_local} is always written, null when no cover could be stored.
+ * One leaderboard entry as the cache stores it (snake_case on disk). Every field is always written: a null means
+ * "not known" (ModelScope sent none, no cover could be stored), never a missing key, so readers see one shape.
  *
  * <p>The history fields (rank .. is_new) are always written; their nulls mean "not known", never zero:
  * {@code rank_change}, {@code downloads_delta} and {@code likes_delta} are null when the record was not in the
  * previous snapshot (rank_change also when that snapshot was in another order), {@code downloads_per_day} when no
  * snapshot inside history.window (and at least an hour old) holds it. They are all null in a cache written without the catalog-trends step.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record LoraRecord(
         String id,
         String titleCn,
@@ -23,7 +23,7 @@ public record LoraRecord(
         String author,
         String avatar,
         String coverUrl,
-        @JsonInclude(JsonInclude.Include.ALWAYS) String coverLocal,
+        String coverLocal,
         long downloads,
         long likes,
         String license,
@@ -34,13 +34,13 @@ public record LoraRecord(
         List<String> triggerWords,
         Instant updatedAt,
         String modelscopeUrl,
-        @JsonInclude(JsonInclude.Include.ALWAYS) Integer rank,
-        @JsonInclude(JsonInclude.Include.ALWAYS) Integer rankChange,
-        @JsonInclude(JsonInclude.Include.ALWAYS) Long downloadsDelta,
-        @JsonInclude(JsonInclude.Include.ALWAYS) Long likesDelta,
-        @JsonInclude(JsonInclude.Include.ALWAYS) Double downloadsPerDay,
-        @JsonInclude(JsonInclude.Include.ALWAYS) Instant firstSeenAt,
-        @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("is_new") Boolean isNew) {
+        Integer rank,
+        Integer rankChange,
+        Long downloadsDelta,
+        Long likesDelta,
+        Double downloadsPerDay,
+        Instant firstSeenAt,
+        @JsonProperty("is_new") Boolean isNew) {
 
     /** A record as ModelScope lists it, before history is known. */
     public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,

@@ -60,14 +60,14 @@ public final class JobClaims {
                 return null;
             }
             if (doc.status() == JobStatus.QUEUED) {
-                doc = records.store().moveTo(doc.withMeta(doc.meta().withAttempts(1)), JobStatus.RUNNING, "running");
+                doc = records.moveTo(doc.withMeta(doc.meta().withAttempts(1)), JobStatus.RUNNING, "running");
             } else {
                 int attempt = doc.meta().attempts() + 1;
-                doc = records.store().update(doc.withMeta(doc.meta().withAttempts(attempt)));
+                doc = records.update(doc.withMeta(doc.meta().withAttempts(attempt)));
                 records.store().log(doc, Stage.SUBMITTING, "resumed after a restart (attempt " + attempt + ")"
                         + resumesAt(doc));
             }
-            return withSeed(doc);
+            return records.hold(withSeed(doc));
         } catch (RuntimeException e) {
             claimed.remove(jobId);
             throw e;
@@ -87,7 +87,7 @@ public final class JobClaims {
             return doc;
         }
         long seed = ThreadLocalRandom.current().nextLong(0, MAX_SEED + 1);
-        JobDocument seeded = records.store().update(doc.withParams(doc.params().withSeed(seed)));
+        JobDocument seeded = records.update(doc.withParams(doc.params().withSeed(seed)));
         records.store().log(seeded, Stage.SUBMITTING, "drew seed " + seed + " (the request had none)");
         return seeded;
     }
@@ -117,6 +117,7 @@ public final class JobClaims {
         }
         records.store().find(jobId).filter(d -> d.status().isTerminal())
                 .ifPresent(d -> records.store().clearCancelRequest(d));
+        records.forget(jobId);
         claimed.remove(jobId);
         tokens.remove(jobId);
     }

@@ -147,14 +147,11 @@ public final class JobImages {
      * Stores what the local backend returned and records what it reported: its name (returned, for meta.backend),
      * notes, timing steps and meta.local. Contract: docs/seams.md.
      */
-    public String storeRendered(String jobId, List<RenderedImage> rendered, String backend, List<Problem> notes,
+    public String storeRendered(String jobId, Object body, String backend, List<Problem> notes,
                                 List<JobDocument.Step> steps, Map<String, Object> meta, String defaultName,
                                 java.util.Date from) {
         String name = backend == null || backend.isBlank() ? "local-" + defaultName : backend;
-        if (rendered == null || rendered.isEmpty()) {
-            throw new LocalBackendException(ErrorCode.UPSTREAM_REJECTED, "the local backend " + name
-                    + " returned no image; its route must leave a List of RenderedImage in the body", Map.of());
-        }
+        List<RenderedImage> rendered = renderedImages(body, name);
         JobDocument doc = records.doc(jobId);
         Path dir = records.store().imagesDir(doc.task(), jobId);
         List<JobDocument.ResultImage> images = new ArrayList<>();
@@ -181,12 +178,24 @@ public final class JobImages {
         return name;
     }
 
+    /** A user's backend route may leave anything in the body: say what it left and what was expected. */
+    private static List<RenderedImage> renderedImages(Object body, String name) {
+        if (body instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(RenderedImage.class::isInstance)) {
+            return list.stream().map(RenderedImage.class::cast).toList();
+        }
+        String found = body == null ? "nothing" : body instanceof List<?> l && l.isEmpty() ? "an empty list"
+                : "a " + body.getClass().getSimpleName();
+        throw new LocalBackendException(ErrorCode.UPSTREAM_REJECTED, "the local backend " + name + " left " + found
+                + " in the body; its route must end with a List of RenderedImage (docs/seams.md; bean renderedImages"
+                + " turns an image reply into one)", Map.of("backend", name));
+    }
+
     private JobDocument record(JobDocument doc, List<JobDocument.ResultImage> added) {
         List<JobDocument.ResultImage> all = new ArrayList<>(doc.result());
         all.removeIf(r -> added.stream().anyMatch(a -> a.index() == r.index()));
         all.addAll(added);
         all.sort(Comparator.comparingInt(JobDocument.ResultImage::index));
-        return records.store().update(doc.withResult(all));
+        return records.update(doc.withResult(all));
     }
 
     private JobDocument.ResultImage image(int index, Path file, String mime, int w, int h, JobDocument doc) {

@@ -41,6 +41,11 @@ public final class JobOutcomes {
         if (u != null && u.httpStatus() > 0) {
             details.put("http_status", u.httpStatus());
         }
+        // images of a download that broke off half way are not mixed with the local render
+        JobDocument doc = records.doc(jobId);
+        if (!doc.result().isEmpty()) {
+            records.update(doc.withResult(java.util.List.of()));
+        }
         note(jobId, fallbackNote((String) details.get("reason"), "ModelScope could not run the job ("
                 + (u == null ? e.getMessage() : u.getMessage()) + "); rendered locally instead", details));
     }
@@ -54,7 +59,7 @@ public final class JobOutcomes {
     }
 
     private void note(String jobId, Problem note) {
-        JobDocument doc = records.store().update(records.doc(jobId).withNote(note));
+        JobDocument doc = records.update(records.doc(jobId).withNote(note));
         records.store().log(doc, Stage.RENDERING_LOCAL, note.message());
     }
 
@@ -71,7 +76,7 @@ public final class JobOutcomes {
         }
         doc = JobRecords.withStep(doc, "store", t);
         doc = doc.withMeta(doc.meta().withBackend(backendUsed).withTiming(total(doc, start)));
-        records.store().moveTo(doc, JobStatus.SUCCEEDED, "done: " + doc.result().size() + " image(s) by "
+        records.moveTo(doc, JobStatus.SUCCEEDED, "done: " + doc.result().size() + " image(s) by "
                 + backendUsed);
     }
 
@@ -83,7 +88,7 @@ public final class JobOutcomes {
             return;
         }
         doc = doc.withError(problem).withMeta(doc.meta().withTiming(total(doc, start)));
-        records.store().moveTo(doc, JobStatus.FAILED, problem.message());
+        records.moveTo(doc, JobStatus.FAILED, problem.message());
         if (ErrorCode.INTERNAL_ERROR.wire().equals(problem.code()) && !(e instanceof JobException)) {
             LOG.error("job {} failed unexpectedly: {}", jobId, problem.message(), e);
         } else {
@@ -92,7 +97,7 @@ public final class JobOutcomes {
     }
 
     public void cancel(String jobId) {
-        records.store().moveTo(records.doc(jobId), JobStatus.CANCELLED, "cancelled on request");
+        records.moveTo(records.doc(jobId), JobStatus.CANCELLED, "cancelled on request");
         LOG.info("job {} cancelled", jobId);
     }
 

@@ -50,7 +50,7 @@ public final class RemoteSteps {
             doc = doc.withNote(new Problem("RETRIED", "ModelScope was unavailable; the submit succeeded on try "
                     + tries, Map.of("tries", tries)));
         }
-        doc = records.store().update(JobRecords.withStep(doc, "submit", from));
+        doc = records.update(JobRecords.withStep(doc, "submit", from));
         records.store().log(doc, Stage.POLLING, "ModelScope accepted the job as task " + taskId);
     }
 

@@ -3,7 +3,6 @@ package dev.toploras.modelscope;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobParams;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,7 +126,7 @@ public final class InferenceClient {
 
     /**
      * A failed call (after the retries of its route) as the project's error: a refused token names where the token
-     * came from, a rate limit says to wait, 5xx, timeouts and connection errors mean ModelScope is down.
+     * came from and ModelScope's own explanation is kept; replies map as UpstreamErrors maps them.
      */
     public void failure(Exception e, String call, String jobId) {
         throw upstream(e, "ModelScope API-Inference " + call, tokenSource(jobId));
@@ -152,16 +151,9 @@ public final class InferenceClient {
             }
             return new UpstreamRejectedException(msg, status);
         }
-        if (e instanceof SocketTimeoutException) {
-            return new UpstreamTimeoutException(what + " gave no reply in time (http.timeout)", e);
-        }
-        if (e instanceof IOException) {
-            return new UpstreamUnavailableException(what + " could not be reached: " + e.getMessage(), 0, e);
-        }
-        if (e instanceof UpstreamException u) {
-            return u;
-        }
-        return new UpstreamUnavailableException(what + " failed: " + e.getMessage(), 0, e);
+        // no reply at all (timeouts, connection errors): the catalog's meaning, decided in one place
+        return UpstreamErrors.translate(e, what) instanceof UpstreamException u ? u
+                : new UpstreamUnavailableException(what + " failed: " + e.getMessage(), 0, e);
     }
 
     private static Object parse(String body) {

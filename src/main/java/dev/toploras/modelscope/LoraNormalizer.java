@@ -26,6 +26,32 @@ public final class LoraNormalizer {
         this.siteUrl = ListingClient.stripSlash(baseUrl);
     }
 
+    /** The filter step of routes/catalog.camel.yaml: a listing record (as unmarshalled) that is a LoRA. */
+    public boolean lora(Object raw) {
+        return raw != null && isLora(tree(raw));
+    }
+
+    /**
+     * The normalise step: a listing record (as unmarshalled) becomes a record in the cache's own shape and field
+     * names (a Map: {@code id}, {@code downloads}, {@code base_models}, ...), so the predicates of later steps read
+     * what a user sees in the cache file. Null for a record without an id (the exclusions filter drops it).
+     */
+    public Map<String, Object> toCacheRecord(Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        return normalize(tree(raw)).map(this::cacheShape).orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> cacheShape(LoraRecord r) {
+        return json.convertValue(r, LinkedHashMap.class);
+    }
+
+    private JsonNode tree(Object raw) {
+        return raw instanceof JsonNode n ? n : json.valueToTree(raw);
+    }
+
     /** LoRA by either of the two places ModelScope records the type. */
     public static boolean isLora(JsonNode r) {
         return "lora".equalsIgnoreCase(text(r, "AigcType"))

@@ -24,6 +24,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.toploras.support.Stubs;
+import dev.toploras.modelscope.UpstreamHealth;
 import dev.toploras.modelscope.UpstreamRateLimitedException;
 import dev.toploras.modelscope.UpstreamRejectedException;
 import dev.toploras.modelscope.UpstreamTimeoutException;
@@ -193,6 +194,17 @@ class CatalogFlowTest {
         assertThat(runs.events(result.runId(), itemB)).extracting(RunEvent::stage)
                 .containsExactly("fetch", "cover", "cover", "done");
         assertThat(home.resolve("cache/runs/" + result.runId() + "/run.json")).exists();
+    }
+
+    @Test
+    void should_record_upstream_reachability_for_health_from_every_call() {
+        stubListing(Listings.page(1, List.of(Listings.lora("u", "a", 1, null))));
+        refresh(request("t", 5));
+        UpstreamHealth.Seen seen = runtime.bean("upstreamHealth", UpstreamHealth.class).snapshot()
+                .get("localhost:" + wm.port());
+        assertThat(seen).isNotNull();
+        assertThat(seen.reachable()).isTrue();
+        assertThat(seen.detail()).isEqualTo("HTTP 200");
     }
 
     @Test

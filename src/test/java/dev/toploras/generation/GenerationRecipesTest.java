@@ -110,6 +110,30 @@ class GenerationRecipesTest {
     }
 
     @Test
+    void should_fail_the_job_saying_what_it_left_when_a_user_backend_route_returns_no_images() throws Exception {
+        Files.writeString(home.routes().resolve("broken-renderer.camel.yaml"), """
+                - route:
+                    id: broken-renderer
+                    from:
+                      uri: direct:broken-renderer
+                      steps:
+                        - setBody:
+                            constant: "done, I think"
+                """);
+
+        JsonNode doc;
+        try (TopLorasRuntime rt = start(Map.of("local.endpoint", "direct:broken-renderer"))) {
+            drop(home, job("broken-1", "nothing comes back", "local"));
+            doc = awaitStatus(home, "broken-1", "failed");
+        }
+
+        assertThat(doc.at("/error/code").asText()).isEqualTo("upstream_rejected");
+        assertThat(doc.at("/error/message").asText()).contains("left a String")
+                .contains("List of RenderedImage");
+        assertThat(doc.at("/result").size()).isZero();
+    }
+
+    @Test
     void should_keep_the_header_recipe_the_bundled_route_plus_its_marked_step() throws Exception {
         List<String> recipe = Files.readAllLines(Path.of("examples", "generation-submit-header.camel.yaml"));
         List<String> bundled = Files.readAllLines(Path.of("routes", "generation.camel.yaml"));

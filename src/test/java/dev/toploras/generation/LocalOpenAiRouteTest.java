@@ -57,7 +57,7 @@ class LocalOpenAiRouteTest extends CamelTestSupport {
         context.addRoutes(new RouteConfigurationBuilder() {
             @Override
             public void configuration() {
-                routeConfiguration("generation-plain");
+                routeConfiguration("generation-steps");
             }
         });
         PluginHelper.getRoutesLoader(context).loadRoutes(

@@ -23,10 +23,11 @@ class LoraNormalizerTest {
     static void load() throws Exception {
         try (InputStream in = LoraNormalizerTest.class.getResourceAsStream("/modelscope/dolphin-models-lora-page1.json")) {
             byte[] body = in.readAllBytes();
-            ListingPage page = ListingPage.read(JSON, body, "fixture");
-            assertThat(page.totalCount()).isEqualTo(39692);
-            assertThat(page.recordCount()).isEqualTo(30);
-            page.records().forEachRemaining(r -> RAW.put(LoraNormalizer.idOf(r).orElseThrow(), r));
+            Map<?, ?> page = JSON.readValue(body, Map.class);
+            ListingEnvelope.check(page);
+            assertThat(ListingEnvelope.totalCount(page)).isEqualTo(39692);
+            assertThat(ListingEnvelope.models(page)).hasSize(30);
+            JSON.readTree(body).at("/Data/Model/Models").forEach(r -> RAW.put(LoraNormalizer.idOf(r).orElseThrow(), r));
         }
     }
 

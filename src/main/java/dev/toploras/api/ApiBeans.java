@@ -1,0 +1,79 @@
+package dev.toploras.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.catalog.CatalogCache;
+import dev.toploras.catalog.CatalogSettings;
+import dev.toploras.generation.JobIntake;
+import dev.toploras.jobs.JobRequestReader;
+import dev.toploras.jobs.JobStore;
+import dev.toploras.modelscope.RequestTokens;
+import dev.toploras.modelscope.UpstreamHealth;
+import dev.toploras.runs.RunStore;
+import dev.toploras.runtime.Home;
+import dev.toploras.runtime.Settings;
+import java.time.Clock;
+import java.util.function.IntSupplier;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+
+/**
+ * `serve` only: the HTTP API over the same stores and queue the inbox and the catalog use (moved as it was from the
+ * former runtime/TopLorasBeans.serveBeans; one-shot commands never build it).
+ */
+public final class ApiBeans implements CamelConfiguration {
+    @BeanInject("settings")
+    Settings settings;
+    @BeanInject("home")
+    Home home;
+    @BeanInject("json")
+    ObjectMapper json;
+    @BeanInject("clock")
+    Clock clock;
+    @BeanInject("upstreamHealth")
+    UpstreamHealth upstreamHealth;
+    @BeanInject("catalogSettings")
+    CatalogSettings catalog;
+    @BeanInject("runStore")
+    RunStore runs;
+
+    @Override
+    public void configure(CamelContext ctx) throws Exception {
+        // Bound by GenerationBeans.configure, which runs first.
+        JobStore jobs = ctx.getRegistry().lookupByNameAndType("jobStore", JobStore.class);
+        JobIntake jobIntake = ctx.getRegistry().lookupByNameAndType("jobIntake", JobIntake.class);
+        RequestTokens requestTokens = ctx.getRegistry().lookupByNameAndType("requestTokens", RequestTokens.class);
+        JobRequestReader requestReader = ctx.getRegistry().lookupByNameAndType("jobRequestReader", JobRequestReader.class);
+        // HTTP API over the same stores and queue the inbox and the catalog use.
+        IntSupplier queueRoom = ctx.getRegistry().lookupByNameAndType("generationQueueRoom", IntSupplier.class);
+        BatchApi batches = new BatchApi(jobIntake, requestReader, runs, jobs, requestTokens, queueRoom, json);
+        ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json));
+        ctx.getRegistry().bind("batchApi", batches);
+        ctx.getRegistry().bind("runsApi", new RunsApi(runs, batches::sync));
+        ctx.getRegistry().bind("tokenHeader", new TokenHeaderProcessor());
+        ctx.getRegistry().bind("apiReply", new ApiReplyProcessor(json));
+        ctx.getRegistry().bind("apiError", new ApiErrorProcessor(json));
+        ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, new CatalogCache(json), runs, json, clock));
+
+        SystemApi system = new SystemApi(home, runs, upstreamHealth, settings.text("modelscope.base-url"), clock);
+        int queueSize = settings.integer("generation.queue-size");
+        IntSupplier queueDepth = () -> queueSize - Math.min(queueSize, queueRoom.getAsInt());
+        system.section("queue", () -> java.util.Map.of("depth", queueDepth.getAsInt(), "capacity", queueSize,
+                "consumers", settings.integer("generation.concurrent-consumers")));
+        @SuppressWarnings("unchecked")
+        java.util.function.Supplier<java.util.Map<String, Object>> generationHealth =
+                ctx.getRegistry().lookupByNameAndType("generationHealth", java.util.function.Supplier.class);
+        system.section("generation", generationHealth::get);
+        system.gauge("top_loras_queue_depth", queueDepth::getAsInt);
+        ctx.getRegistry().bind("systemApi", system);
+
+        String apiKey = settings.text("api.key");
+        HttpEdge.checkExposure(settings.text("server.host"), apiKey);
+        EventStream events = new EventStream(jobs::locateEvents, json, 20, 15_000);
+        HttpEdge edge = new HttpEdge(apiKey, settings.longValue("api.max-body-bytes"),
+                settings.list("api.cors-origins"), home.cache().resolve("images"), home.cache().resolve("outputs"),
+                events, json);
+        int port = settings.integer("server.port");
+        ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.toploras.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.modelscope.UpstreamHealth;
+import dev.toploras.storage.Json;
+import java.time.Clock;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+
+/**
+ * What every capability uses, bound by Camel Main's bean post-processing: the home folder, typed settings, the
+ * JSON dialect, the clock, upstream health and the retry log line of errors.camel.yaml. Home and clock come from
+ * the caller (tests inject theirs). The ModelScope token is not a bean (a route could read a bean): the runtime
+ * hands its supplier to the configuration classes that need it.
+ */
+public final class CoreBeans implements CamelConfiguration {
+    private final Home home;
+    private final Clock clock;
+
+    public CoreBeans(Home home, Clock clock) {
+        this.home = home;
+        this.clock = clock;
+    }
+
+    @BindToRegistry("home")
+    public Home home() {
+        return home;
+    }
+
+    @BindToRegistry("clock")
+    public Clock clock() {
+        return clock;
+    }
+
+    @BindToRegistry("json")
+    public ObjectMapper json() {
+        return Json.mapper();
+    }
+
+    @BindToRegistry("retryLog")
+    public RetryLog retryLog() {
+        return new RetryLog();
+    }
+
+    /** Settings read through Camel's properties, so env vars, home properties and --set all apply. */
+    @BindToRegistry("settings")
+    public Settings settings(CamelContext ctx) {
+        return new Settings(key -> ctx.resolvePropertyPlaceholders("{{" + key + ":}}"));
+    }
+
+    /** Reachability of every camel-http call, for /api/health (it wraps every camel-http step, so no route must report it). */
+    @BindToRegistry("upstreamHealth")
+    public UpstreamHealth upstreamHealth() {
+        return new UpstreamHealth(clock);
+    }
+
+    @Override
+    public void configure(CamelContext ctx) {
+        UpstreamHealth health = ctx.getRegistry().lookupByNameAndType("upstreamHealth", UpstreamHealth.class);
+        ctx.getCamelContextExtension().addInterceptStrategy(health);
+    }
+}
