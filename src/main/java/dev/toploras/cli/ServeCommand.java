@@ -4,7 +4,6 @@ import dev.toploras.runtime.TopLorasRuntime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -37,9 +36,6 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("top-loras: --host needs an address, e.g. 127.0.0.1 or 0.0.0.0");
             return ExitCode.USAGE;
         }
-        if (!parent.settingsAreKnown()) {
-            return ExitCode.USAGE;
-        }
         Map<String, String> flags = new LinkedHashMap<>(Map.of("runtime.serve", "true"));
         if (port != null) {
             flags.put("server.port", port.toString());
@@ -47,23 +43,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (host != null) {
             flags.put("server.host", host.trim());
         }
-        TopLorasRuntime runtime;
-        try {
-            runtime = TopLorasRuntime.start(parent.home(), parent.overrides(flags));
-        } catch (Exception e) {
-            Failures.Verdict v = Failures.startup(e);
-            System.err.println("top-loras: " + v.message());
-            return v.exitCode();
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            runtime.close();
-            stopped.countDown();
-        }, "top-loras-shutdown"));
-        System.err.println("top-loras: serving " + runtime.home().root() + ": web page and API on " + url(runtime)
-                + ", inbox " + runtime.home().relative(runtime.home().inbox()) + "/ (Ctrl-C to stop)");
-        stopped.await();
-        return ExitCode.OK;
+        return parent.runUntilStopped(flags, runtime -> "serving " + runtime.home().root() + ": web page and API on "
+                + url(runtime) + ", inbox " + runtime.home().relative(runtime.home().inbox()) + "/ (Ctrl-C to stop)");
     }
 
     /** The URL a browser on this machine opens: a wildcard bind address is reached through loopback. */

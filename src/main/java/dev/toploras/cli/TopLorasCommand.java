@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         versionProvider = TopLorasCommand.Version.class,
         description = "Leaderboard of popular ModelScope LoRAs, and text-to-image jobs for them.",
         subcommands = {FetchCommand.class, ServeCommand.class, SubmitCommand.class, StatusCommand.class,
-            CancelCommand.class, TrendsCommand.class},
+            CancelCommand.class, TrendsCommand.class, WorkerCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -68,21 +68,56 @@ public final class TopLorasCommand implements Runnable {
         if (!settingsAreKnown()) {
             return ExitCode.USAGE;
         }
-        dev.toploras.runtime.TopLorasRuntime runtime;
-        try {
-            runtime = dev.toploras.runtime.TopLorasRuntime.start(home(), overrides(commandFlags));
-        } catch (Exception e) {
-            Failures.Verdict v = Failures.startup(e);
-            System.err.println("top-loras: " + v.message());
-            return v.exitCode();
+        Started started = start(commandFlags);
+        if (started.runtime() == null) {
+            return started.exitCode();
         }
-        try (runtime) {
+        try (dev.toploras.runtime.TopLorasRuntime runtime = started.runtime()) {
             return body.run(runtime);
         } catch (RuntimeException e) {
             Failures.Verdict v = Failures.judge(e);
             System.err.println("top-loras: " + v.message());
             return v.exitCode();
         }
+    }
+
+    private record Started(dev.toploras.runtime.TopLorasRuntime runtime, int exitCode) {
+    }
+
+    /** A start-up failure (a YAML or configuration error) is printed as one line; its exit code comes back. */
+    private Started start(java.util.Map<String, String> commandFlags) {
+        try {
+            return new Started(dev.toploras.runtime.TopLorasRuntime.start(home(), overrides(commandFlags)), 0);
+        } catch (Exception e) {
+            Failures.Verdict v = Failures.startup(e);
+            System.err.println("top-loras: " + v.message());
+            return new Started(null, v.exitCode());
+        }
+    }
+
+    /**
+     * Starts a long-running runtime (serve, worker), prints its banner and waits until the process is stopped
+     * (Ctrl-C, SIGTERM), then stops it. A start-up failure is printed as one line and its exit code returned.
+     */
+    public int runUntilStopped(java.util.Map<String, String> commandFlags,
+                               java.util.function.Function<dev.toploras.runtime.TopLorasRuntime, String> banner)
+            throws InterruptedException {
+        if (!settingsAreKnown()) {
+            return ExitCode.USAGE;
+        }
+        Started started = start(commandFlags);
+        if (started.runtime() == null) {
+            return started.exitCode();
+        }
+        dev.toploras.runtime.TopLorasRuntime runtime = started.runtime();
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            runtime.close();
+            stopped.countDown();
+        }, "top-loras-shutdown"));
+        System.err.println("top-loras: " + banner.apply(runtime));
+        stopped.await();
+        return ExitCode.OK;
     }
 
     /**

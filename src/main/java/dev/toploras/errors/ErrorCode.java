@@ -17,6 +17,8 @@ public enum ErrorCode {
     HEADERS_TOO_LARGE(431),
     UPSTREAM_RATE_LIMITED(429),
     INTERNAL_ERROR(500),
+    /** A job's broker message went to the dead-letter queue: every delivery failed before a result was stored. */
+    DELIVERY_FAILED(500),
     UPSTREAM_UNAVAILABLE(502),
     /** The generation queue is full; the client may try again later. */
     QUEUE_FULL(503),

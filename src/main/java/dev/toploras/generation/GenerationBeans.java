@@ -82,9 +82,9 @@ public final class GenerationBeans implements CamelConfiguration {
         };
         ctx.getRegistry().bind("generationHealth", health);
         // Room on the generation.queue endpoint when it is an in-process queue; a broker reports no limit here.
-        String queueUri = settings.text("generation.queue");
-        IntSupplier queueRoom = () -> ctx.getEndpoint(queueUri) instanceof SedaEndpoint seda
-                ? seda.getQueue().remainingCapacity() : Integer.MAX_VALUE;
+        // Resolved when asked: a configured broker replaces the property after this class has run.
+        IntSupplier queueRoom = () -> ctx.getEndpoint(ctx.resolvePropertyPlaceholders("{{generation.queue}}"))
+                instanceof SedaEndpoint seda ? seda.getQueue().remainingCapacity() : Integer.MAX_VALUE;
         ctx.getRegistry().bind("generationQueueRoom", queueRoom);
 
         ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {

@@ -20,33 +20,43 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
                           Instant startedAt, Instant completedAt, Meta meta, List<ResultImage> result,
                           Problem error) {
 
+    /** {@code worker}: the name of the broker worker process that ran the job (null when the coordinator did). */
     public record Meta(String backend, int attempts, Double durationSeconds, String node, String remoteTaskId,
                        List<Problem> notes, Timing timing,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> local) {
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> local, String worker) {
         public Meta {
             notes = notes == null ? List.of() : List.copyOf(notes);
             timing = timing == null ? new Timing(0, List.of()) : timing;
         }
 
+        public Meta(String backend, int attempts, Double durationSeconds, String node, String remoteTaskId,
+                    List<Problem> notes, Timing timing, Map<String, Object> local) {
+            this(backend, attempts, durationSeconds, node, remoteTaskId, notes, timing, local, null);
+        }
+
+        public Meta withWorker(String name) {
+            return new Meta(backend, attempts, durationSeconds, node, remoteTaskId, notes, timing, local, name);
+        }
+
         public Meta withAttempts(int n) {
-            return new Meta(backend, n, durationSeconds, node, remoteTaskId, notes, timing, local);
+            return new Meta(backend, n, durationSeconds, node, remoteTaskId, notes, timing, local, worker);
         }
 
         public Meta withBackend(String b) {
-            return new Meta(b, attempts, durationSeconds, node, remoteTaskId, notes, timing, local);
+            return new Meta(b, attempts, durationSeconds, node, remoteTaskId, notes, timing, local, worker);
         }
 
         public Meta withRemoteTaskId(String id) {
-            return new Meta(backend, attempts, durationSeconds, node, id, notes, timing, local);
+            return new Meta(backend, attempts, durationSeconds, node, id, notes, timing, local, worker);
         }
 
         /** What a local backend reported about its render (its files' hashes, resolved parameters). */
         public Meta withLocal(Map<String, Object> l) {
-            return new Meta(backend, attempts, durationSeconds, node, remoteTaskId, notes, timing, l);
+            return new Meta(backend, attempts, durationSeconds, node, remoteTaskId, notes, timing, l, worker);
         }
 
         public Meta withTiming(Timing t) {
-            return new Meta(backend, attempts, durationSeconds, node, remoteTaskId, notes, t, local);
+            return new Meta(backend, attempts, durationSeconds, node, remoteTaskId, notes, t, local, worker);
         }
     }
 
@@ -86,7 +96,7 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
         Meta m = meta;
         if (to.isTerminal() && started != null) {
             m = new Meta(m.backend(), m.attempts(), (now.toEpochMilli() - started.toEpochMilli()) / 1000.0, m.node(),
-                    m.remoteTaskId(), m.notes(), m.timing(), m.local());
+                    m.remoteTaskId(), m.notes(), m.timing(), m.local(), m.worker());
         }
         return new JobDocument(jobId, task, modelId, loras, params, backend, idempotencyKey, to, createdAt, started,
                 completed, m, result, error);
@@ -116,6 +126,6 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
         List<Problem> notes = new ArrayList<>(meta.notes());
         notes.add(note);
         return withMeta(new Meta(meta.backend(), meta.attempts(), meta.durationSeconds(), meta.node(),
-                meta.remoteTaskId(), notes, meta.timing(), meta.local()));
+                meta.remoteTaskId(), notes, meta.timing(), meta.local(), meta.worker()));
     }
 }

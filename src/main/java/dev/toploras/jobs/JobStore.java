@@ -44,6 +44,7 @@ public final class JobStore {
     private final Clock clock;
     private final Map<String, AtomicLong> lastEventIds = new ConcurrentHashMap<>();
     private final Object creating = new Object();
+    private volatile java.util.function.BiConsumer<JobDocument, JobEvent> listener = (doc, event) -> { };
 
     public JobStore(Home home, ObjectMapper json, Clock clock) {
         this.outputs = home.cache().resolve("outputs");
@@ -355,6 +356,39 @@ public final class JobStore {
         return Files.exists(folder(doc.task()).resolve(doc.jobId() + CANCEL));
     }
 
+    /**
+     * Told of every event after it is in the log, with the document it was written with. A broker worker forwards
+     * them to the coordinator, whose store is the real one; a plain runtime leaves it unset.
+     */
+    public void onEvent(java.util.function.BiConsumer<JobDocument, JobEvent> listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Records what another process did to a job (a broker worker's document and event), numbered in this log. The
+     * caller has checked that it may: this store does not re-run the transition table for foreign events.
+     */
+    public JobDocument replay(JobDocument doc, JobEvent event) {
+        write(doc);
+        append(doc, event.type(), event.stage(), event.message(), event.payload() == null ? Map.of() : event.payload());
+        if (doc.status().isTerminal()) {
+            lastEventIds.remove(doc.jobId());
+        }
+        return doc;
+    }
+
+    /** Writes one image of a job that another process rendered, in the job's own folder and nowhere else. */
+    public Path storeImage(JobDocument doc, String fileName, byte[] bytes) {
+        Path dir = imagesDir(doc.task(), doc.jobId());
+        Path target = dir.resolve(fileName).normalize();
+        if (!target.getParent().equals(dir) || fileName.startsWith(".")) {
+            throw new IllegalArgumentException("image name '" + fileName + "' of job " + doc.jobId()
+                    + " is not a plain file name");
+        }
+        AtomicFiles.write(target, bytes);
+        return target;
+    }
+
     /** The job an idempotency key already started, if any. */
     private Optional<String> jobForKey(String key) {
         Path f = keyFile(key);
@@ -380,6 +414,27 @@ public final class JobStore {
     /** Keys are user text: stored under their hash, never as a file name. */
     private Path keyFile(String key) {
         return outputs.resolve(".keys").resolve(SafeName.hashOf(key) + ".json");
+    }
+
+    /** Ids of the jobs with a cancel request waiting, found from the marker files alone (no document is read). */
+    public List<String> cancelRequests() {
+        List<String> ids = new ArrayList<>();
+        if (!Files.isDirectory(outputs)) {
+            return ids;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(outputs, Files::isDirectory)) {
+            for (Path dir : tasks) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + CANCEL)) {
+                    for (Path f : files) {
+                        String name = f.getFileName().toString();
+                        ids.add(name.substring(0, name.length() - CANCEL.length()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + outputs + ": " + e.getMessage(), e);
+        }
+        return ids;
     }
 
     public void clearCancelRequest(JobDocument doc) {
@@ -425,6 +480,7 @@ public final class JobStore {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot append to " + file + ": " + e.getMessage(), e);
             }
+            listener.accept(doc, event);
         }
     }
 

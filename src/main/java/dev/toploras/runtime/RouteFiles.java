@@ -26,7 +26,9 @@ public final class RouteFiles {
             "local-openai.camel.yaml",
             "local-loras.camel.yaml",
             "local-comfyui.camel.yaml",
-            "local-a1111.camel.yaml");
+            "local-a1111.camel.yaml",
+            "broker.camel.yaml",
+            "worker.camel.yaml");
 
     /**
      * Flows only `serve` runs: the HTTP API needs the server it starts, and a one-shot `fetch` should not pay for
@@ -36,6 +38,14 @@ public final class RouteFiles {
             "inbox.camel.yaml", "generation.camel.yaml", "local-preview.camel.yaml", "local-openai.camel.yaml",
             "local-loras.camel.yaml", "local-comfyui.camel.yaml", "local-a1111.camel.yaml");
 
+    /** Loaded by the broker wiring only when a broker is configured (serve) or by `worker`; never by default. */
+    public static final java.util.Set<String> BROKER_ONLY = java.util.Set.of("broker.camel.yaml", "worker.camel.yaml");
+
+    /** The serve-only flows a `worker` runs too: the generation flow and its local backends. */
+    public static final java.util.Set<String> WORKER = java.util.Set.of("generation.camel.yaml",
+            "local-preview.camel.yaml", "local-openai.camel.yaml", "local-loras.camel.yaml",
+            "local-comfyui.camel.yaml", "local-a1111.camel.yaml");
+
     private RouteFiles() {
     }
 
@@ -44,10 +54,16 @@ public final class RouteFiles {
     }
 
     public static List<String> locations(Home home, boolean serve) {
+        return locations(home, serve, false);
+    }
+
+    /** {@code worker}: a `worker` process, which runs the generation flow and its backends but nothing else of serve. */
+    public static List<String> locations(Home home, boolean serve, boolean worker) {
         Path dir = home.routes();
         List<String> out = new ArrayList<>();
         for (String name : BUNDLED) {
-            if (!serve && SERVE_ONLY.contains(name)) {
+            if (!serve && SERVE_ONLY.contains(name) && !(worker && WORKER.contains(name))
+                    || BROKER_ONLY.contains(name)) {
                 continue;
             }
             Path user = dir.resolve(name);
@@ -65,6 +81,12 @@ public final class RouteFiles {
             }
         }
         return out;
+    }
+
+    /** One bundled flow: the user's file of that name in {@code <home>/routes/}, else the jar's. */
+    public static String location(Home home, String name) {
+        Path user = home.routes().resolve(name);
+        return Files.isRegularFile(user) ? fileLocation(user) : "classpath:routes/" + name;
     }
 
     private static String fileLocation(Path p) {

@@ -37,16 +37,26 @@ public final class TopLorasRuntime implements AutoCloseable {
         // A default, so <home>/application.properties or an override can point the inbox elsewhere.
         main.addInitialProperty("inbox.dir", home.inbox().toString());
         boolean serve = Boolean.parseBoolean(overrides.getOrDefault("runtime.serve", "false"));
-        main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home, serve)));
+        boolean worker = Boolean.parseBoolean(overrides.getOrDefault("runtime.worker", "false"));
+        main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home, serve, worker)));
+        // A `worker` keeps its jobs in a scratch folder (it shares no disk with the coordinator); its own home still
+        // gives it application.properties and routes.
+        java.nio.file.Path scratch = worker ? java.nio.file.Files.createTempDirectory("top-loras-worker-") : null;
         // One configuration class per capability; one-shot commands build neither the generation nor the API beans.
-        main.configure().addConfiguration(new CoreBeans(home, clock));
+        main.configure().addConfiguration(new CoreBeans(worker ? new Home(scratch) : home, clock));
         main.configure().addConfiguration(new dev.toploras.catalog.CatalogBeans(token));
         // Named by camel.component.platform-http.header-filter-strategy, which Camel binds in every mode.
         main.bind("apiHeaderFilter", new dev.toploras.api.ApiHeaderFilter());
-        if (serve) {
+        if (serve || worker) {
             main.configure().addConfiguration(new dev.toploras.generation.GenerationBeans(token));
             main.configure().addConfiguration(new dev.toploras.local.LocalBeans());
+        }
+        if (serve) {
             main.configure().addConfiguration(new dev.toploras.api.ApiBeans());
+            main.configure().addConfiguration(new BrokerSwitch(home));
+        }
+        if (worker) {
+            main.configure().addConfiguration(new dev.toploras.broker.WorkerBeans(home, scratch));
         }
         overrides.forEach(main::addOverrideProperty);
         try {

@@ -73,10 +73,7 @@ public final class GenerationBenchmark {
             Files.createDirectories(home.inbox());
             for (int i = 0; i < jobs; i++) {
                 String id = String.format("bench-%05d", i);
-                Files.writeString(staging.resolve(id + ".json"), "{\"job_id\":\"" + id + "\",\"task\":"
-                        + "\"text-to-image-synthesis\",\"model_id\":\"Qwen/Qwen-Image\",\"params\":{\"prompt\":"
-                        + "\"benchmark job " + i + "\",\"size\":\"512x512\",\"seed\":" + i + "},\"backend\":\""
-                        + backend + "\"}", StandardCharsets.UTF_8);
+                Files.writeString(staging.resolve(id + ".json"), jobFile(id, i, backend), StandardCharsets.UTF_8);
             }
             long start = System.nanoTime();
             for (int i = 0; i < jobs; i++) {
@@ -99,6 +96,13 @@ public final class GenerationBenchmark {
                     stub == null ? "" : ", max in-flight calls " + stub.maxInFlight.get() + " (consumers "
                             + config.get("generation.concurrent-consumers") + ")");
         }
+    }
+
+    /** One benchmark job request, as a user would drop it into the inbox. */
+    static String jobFile(String id, int i, String backend) {
+        return "{\"job_id\":\"" + id + "\",\"task\":\"text-to-image-synthesis\",\"model_id\":\"Qwen/Qwen-Image\","
+                + "\"params\":{\"prompt\":\"benchmark job " + i + "\",\"size\":\"512x512\",\"seed\":" + i + "},"
+                + "\"backend\":\"" + backend + "\"}";
     }
 
     private static long peakRssMb() throws IOException {

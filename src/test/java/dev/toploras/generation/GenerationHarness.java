@@ -20,7 +20,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /** What the generation tests share: dropping inbox files the way a user does and reading the job files back. */
-final class GenerationHarness {
+public final class GenerationHarness {
     static final String TOKEN = "test-token-XYZ";
     static final String TASK = "text-to-image-synthesis";
     static final ObjectMapper JSON = Json.mapper();
@@ -59,16 +59,8 @@ final class GenerationHarness {
         return job;
     }
 
-    /** Writes under a name the inbox ignores, then renames: the way `submit` hands a file over. */
     static void drop(Home home, String name, String content) {
-        try {
-            Files.createDirectories(home.inbox());
-            Path tmp = home.inbox().resolve("." + name + ".part");
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            Files.move(tmp, home.inbox().resolve(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dev.toploras.support.Inbox.drop(home.inbox(), name, content);
     }
 
     static void drop(Home home, ObjectNode job) {
@@ -110,7 +102,7 @@ final class GenerationHarness {
         }
     }
 
-    static String fixture(String name) {
+    public static String fixture(String name) {
         try (InputStream in = GenerationHarness.class.getResourceAsStream("/modelscope/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -118,16 +110,16 @@ final class GenerationHarness {
         }
     }
 
-    static String submitted(String taskId) {
+    public static String submitted(String taskId) {
         return fixture("generation_submit_response.json").replace("0b7e7a5e-1c2d-4e5f-9a8b-7c6d5e4f3a21", taskId);
     }
 
-    static String succeeded(String imageUrl) {
+    public static String succeeded(String imageUrl) {
         return fixture("task_poll_succeed.json").replace(
                 "https://muse-ai.oss-cn-hangzhou.aliyuncs.com/img/3134f467f50a49b9b8196088bf8c983f.png", imageUrl);
     }
 
-    static byte[] png(int w, int h) {
+    public static byte[] png(int w, int h) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageIO.write(new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB), "png", out);

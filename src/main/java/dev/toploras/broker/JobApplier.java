@@ -1,0 +1,168 @@
+package dev.toploras.broker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.errors.ErrorCode;
+import dev.toploras.errors.Problem;
+import dev.toploras.jobs.JobDocument;
+import dev.toploras.jobs.JobEvent;
+import dev.toploras.jobs.JobStatus;
+import dev.toploras.jobs.JobStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's side of the broker: it answers claims and applies what workers send to the job store, so the
+ * store keeps one writer and the outputs contract, events and SSE stay as they are. A job that has ended is never
+ * written again: a second result for it (a redelivered job whose first worker finished after all) is ignored.
+ */
+public final class JobApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(JobApplier.class);
+    private final JobStore store;
+    private final WorkerRegistry workers;
+    private final ObjectMapper json;
+    private final int maxDeliveries;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong();
+
+    public JobApplier(JobStore store, WorkerRegistry workers, ObjectMapper json, int maxDeliveries) {
+        this.store = store;
+        this.workers = workers;
+        this.json = json;
+        this.maxDeliveries = maxDeliveries;
+    }
+
+    /** A worker took the job off the queue: tell it whether to run it, from the document the store holds. */
+    public String claim(String body) {
+        WorkMessages.Claim claim = read(body, WorkMessages.Claim.class);
+        workers.seen(claim.worker());
+        synchronized (lock(claim.jobId())) {
+            Optional<JobDocument> found = store.find(claim.jobId());
+            WorkMessages.ClaimReply reply;
+            if (found.isEmpty()) {
+                LOG.warn("worker {} took job {}, which has no document; dropped", claim.worker(), claim.jobId());
+                reply = WorkMessages.ClaimReply.skip("no such job");
+            } else if (found.get().status().isTerminal()) {
+                reply = WorkMessages.ClaimReply.skip("already " + found.get().status().wire());
+            } else if (store.cancelRequested(found.get())) {
+                JobDocument doc = store.moveTo(found.get(), JobStatus.CANCELLED, "cancelled on request");
+                store.clearCancelRequest(doc);
+                reply = WorkMessages.ClaimReply.skip("cancelled");
+            } else {
+                reply = new WorkMessages.ClaimReply(true, null, found.get());
+            }
+            return write(reply);
+        }
+    }
+
+    /** An event of a job a worker is running; dropped once the job has ended here. */
+    public void update(String body) {
+        WorkMessages.Update u = read(body, WorkMessages.Update.class);
+        workers.seen(u.worker());
+        synchronized (lock(u.jobId())) {
+            Optional<JobDocument> current = store.find(u.jobId());
+            if (current.isEmpty() || current.get().status().isTerminal() || u.job().status().isTerminal()
+                    || !sameJob(current.get(), u.job())) {
+                return;
+            }
+            store.replay(u.job().withMeta(u.job().meta().withWorker(u.worker())), u.event());
+        }
+    }
+
+    /** The end of a job run by a worker: images first, then the held-back events, the final document last. */
+    public String result(String body) {
+        WorkMessages.Result r = read(body, WorkMessages.Result.class);
+        workers.seen(r.worker());
+        synchronized (lock(r.jobId())) {
+            Optional<JobDocument> found = store.find(r.jobId());
+            if (found.isEmpty()) {
+                return write(new WorkMessages.Stored(false, "no such job"));
+            }
+            JobDocument current = found.get();
+            if (current.status().isTerminal()) {
+                LOG.info("job {}: a second result (from {}) ignored; it was already {}", r.jobId(), r.worker(),
+                        current.status().wire());
+                return write(new WorkMessages.Stored(false, "duplicate: already " + current.status().wire()));
+            }
+            if (!sameJob(current, r.job()) || !r.job().status().isTerminal()) {
+                throw new BrokerException("worker " + r.worker() + " sent a result for job " + r.jobId()
+                        + " that does not match the stored job or has not ended");
+            }
+            for (WorkMessages.Image image : r.images()) {
+                store.storeImage(current, image.name(), image.bytes());
+            }
+            JobDocument last = r.job().withMeta(r.job().meta().withWorker(r.worker()));
+            List<JobEvent> events = r.events();
+            for (int i = 0; i < events.size(); i++) {
+                // The document turns terminal only with the last event, so a reader never sees "succeeded" early.
+                store.replay(i == events.size() - 1 ? last : current, events.get(i));
+            }
+            if (events.isEmpty()) {
+                store.update(last);
+            }
+            store.clearCancelRequest(last);
+            workers.done(r.worker());
+            locks.remove(r.jobId());
+            return write(new WorkMessages.Stored(true, null));
+        }
+    }
+
+    /**
+     * A job message every worker failed on retries.max times: the job fails with a code that says so. (The
+     * message's own delivery count restarts on the dead-letter queue, so the configured limit is what is told.)
+     */
+    public void deadLetter(String jobId) {
+        synchronized (lock(jobId)) {
+            Optional<JobDocument> found = store.find(jobId);
+            if (found.isEmpty() || found.get().status().isTerminal()) {
+                return;
+            }
+            JobDocument doc = found.get();
+            if (doc.status() == JobStatus.QUEUED) {
+                doc = store.moveTo(doc, JobStatus.RUNNING, "running");
+            }
+            int n = maxDeliveries;
+            Problem problem = Problem.of(ErrorCode.DELIVERY_FAILED, "the job was handed to a worker " + n
+                    + " time(s) (retries.max) and no result came back; its message is in the dead-letter queue "
+                    + BrokerSettings.DEAD_LETTERS + ". Check the workers' logs, then submit the job again",
+                    Map.of("deliveries", n, "queue", BrokerSettings.DEAD_LETTERS));
+            store.moveTo(doc.withError(problem), JobStatus.FAILED, problem.message());
+            deadLetters.incrementAndGet();
+            LOG.warn("job {} failed: its message went to the dead-letter queue after {} deliveries", jobId, n);
+            locks.remove(jobId);
+        }
+    }
+
+    /** Job messages that reached the dead-letter queue since start (the queue itself is emptied by this route). */
+    public long deadLetters() {
+        return deadLetters.get();
+    }
+
+    /** Jobs with a cancel request still running somewhere: told to every worker on the cancel topic. */
+    public List<String> cancelRequests() {
+        return store.cancelRequests();
+    }
+
+    public void heartbeat(String body) {
+        workers.heartbeat(read(body, WorkMessages.Heartbeat.class));
+    }
+
+    private static boolean sameJob(JobDocument stored, JobDocument sent) {
+        return sent != null && stored.jobId().equals(sent.jobId()) && stored.task().equals(sent.task());
+    }
+
+    private Object lock(String jobId) {
+        return locks.computeIfAbsent(jobId, id -> new Object());
+    }
+
+    private <T> T read(String body, Class<T> type) {
+        return WorkMessages.read(json, body, type);
+    }
+
+    private String write(Object value) {
+        return WorkMessages.write(json, value);
+    }
+}
