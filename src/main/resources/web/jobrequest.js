@@ -90,7 +90,9 @@ export function validate(req) {
     else if (ws.some((w) => !(Number.isFinite(w) && w > 0 && w <= 1))) e.weights = 'Each LoRA weight must be above 0 and at most 1.';
     else {
       const sum = ws.reduce((a, b) => a + b, 0);
-      if (Math.abs(sum - 1) > LIMITS.weightTolerance) e.weights = `LoRA weights must add up to 1.0; they add up to ${+sum.toFixed(4)}.`;
+      // ModelScope's rule; a local backend applies each weight as given.
+      if (req.backend !== 'local' && Math.abs(sum - 1) > LIMITS.weightTolerance)
+        e.weights = `LoRA weights must add up to 1.0 for ModelScope; they add up to ${+sum.toFixed(4)} (or choose the local backend).`;
     }
   }
   return e;

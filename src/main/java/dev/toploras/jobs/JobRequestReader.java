@@ -11,8 +11,9 @@ import java.util.UUID;
 
 /**
  * Turns a request that passed schemas/job-request.schema.json into a {@link JobRequest}, checking what a schema
- * cannot: the task is one the runtime knows, ids cannot climb out of their folder, LoRA weights sum to 1.0, and the
- * size is within 64..2048 on each side.
+ * cannot: the task is one the runtime knows, ids cannot climb out of their folder, LoRA weights sum to 1.0 for a job
+ * ModelScope may run (API-Inference refuses other sums; a local backend applies each weight as given), and the size
+ * is within 64..2048 on each side.
  */
 public final class JobRequestReader {
     private static final double WEIGHT_TOLERANCE = 1e-6;
@@ -64,8 +65,9 @@ public final class JobRequestReader {
             throw new InvalidJobRequestException("params.prompt", "params.prompt is required and may not be blank");
         }
         checkSize(params);
-        return new JobRequest(jobId, task, text(n, "model_id"), loras(n.path("loras")), params,
-                Backend.parse(text(n, "backend")), text(n, "idempotency_key"));
+        Backend backend = Backend.parse(text(n, "backend"));
+        return new JobRequest(jobId, task, text(n, "model_id"), loras(n.path("loras"), backend), params, backend,
+                text(n, "idempotency_key"));
     }
 
     private static void checkSize(JobParams p) {
@@ -82,16 +84,17 @@ public final class JobRequestReader {
         }
     }
 
-    private static Map<String, Double> loras(JsonNode loras) {
+    private static Map<String, Double> loras(JsonNode loras, Backend backend) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (loras.isTextual()) {
             out.put(loras.asText(), 1.0);
         } else if (loras.isObject()) {
             loras.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asDouble()));
             double sum = out.values().stream().mapToDouble(Double::doubleValue).sum();
-            if (Math.abs(sum - 1.0) > WEIGHT_TOLERANCE) {
+            if (backend != Backend.LOCAL && Math.abs(sum - 1.0) > WEIGHT_TOLERANCE) {
                 throw new InvalidJobRequestException("loras", "loras weights must sum to 1.0, they sum to " + sum
-                        + "; e.g. {\"a/lora\": 0.6, \"b/lora\": 0.4}");
+                        + "; e.g. {\"a/lora\": 0.6, \"b/lora\": 0.4} (ModelScope's rule; with \"backend\": \"local\""
+                        + " each weight is applied as given)");
             }
         }
         return out;
