@@ -36,6 +36,8 @@ public final class TopLorasRuntime implements AutoCloseable {
                 + home.root().resolve("application.properties") + ";optional=true");
         // A default, so <home>/application.properties or an override can point the inbox elsewhere.
         main.addInitialProperty("inbox.dir", home.inbox().toString());
+        // The home folder, for user routes that read or write under it (file:{{home.dir}}/cache).
+        main.addInitialProperty("home.dir", home.root().toString());
         boolean serve = Boolean.parseBoolean(overrides.getOrDefault("runtime.serve", "false"));
         main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home, serve)));
         // One configuration class per capability; one-shot commands build neither the generation nor the API beans.
