@@ -75,6 +75,12 @@ public final class CatalogBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext ctx) {
+        // The routes append paths to modelscope.base-url ({{modelscope.base-url}}/api/...): one form, checked once.
+        String base = settings.text("modelscope.base-url");
+        String stripped = dev.toploras.modelscope.ListingClient.stripSlash(base);
+        if (!stripped.equals(base)) {
+            ctx.getPropertiesComponent().addOverrideProperty("modelscope.base-url", stripped);
+        }
         ctx.getCamelContextExtension().addInterceptStrategy(new ListingBound(settings.integer("catalog.max-pages")));
         if (!settings.bool("runtime.serve")) {
             CatalogWarmup.start(json, ctx.getRegistry().lookupByNameAndType("loraNormalizer", LoraNormalizer.class));

@@ -191,6 +191,16 @@ class CatalogRecipesTest {
     }
 
     @Test
+    void should_call_the_listing_once_per_page_when_the_base_url_ends_with_a_slash() throws Exception {
+        wm.stubFor(put(urlEqualTo(LISTING)).willReturn(okJson(Listings.page(1, loras("a", 1, 100)))));
+        try (TopLorasRuntime rt = TopLorasRuntime.start(new Home(home), Map.of("modelscope.base-url",
+                "http://127.0.0.1:" + wm.port() + "/"), Optional::empty, Clock.systemUTC())) {
+            refresh(rt, "t", 5);
+        }
+        assertThat(listingCalls()).hasSize(1);
+    }
+
+    @Test
     void should_stop_a_runaway_paging_loop_at_max_pages_whatever_the_route_says() throws Exception {
         String bundled = Files.readString(Path.of("routes/catalog.camel.yaml"));
         String runaway = bundled.replaceFirst("simple: \"\\$\\{variable.lastPage} == false[^\"]*\"", "simple: \"true\"")
