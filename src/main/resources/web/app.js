@@ -118,10 +118,21 @@ function render() {
     if (slice.length) performance.mark('gallery-rendered');
   }
   if (view.records.length) $('#summary').textContent = `${view.matches.length} of ${view.records.length} LoRAs`;
+  risingHint();
   $('#page-info').textContent = `Page ${view.page + 1} of ${pages}`;
   $('#prev').disabled = view.page === 0;
   $('#next').disabled = view.page >= pages - 1;
   renderShortlist();
+}
+
+/** "Rising" orders by downloads per day, which history knows only after refreshes an hour or more apart: say so. */
+function risingHint() {
+  const hint = $('#sort-hint');
+  const known = view.records.filter((r) => r.downloads_per_day != null).length;
+  hint.hidden = $('#sort').value !== 'trending' || !view.records.length || known === view.records.length;
+  hint.textContent = known === 0
+    ? 'Rising needs history: downloads per day are known once a LoRA has been seen by refreshes at least an hour apart. Until then this order is the same as Downloads.'
+    : `${view.records.length - known} LoRAs have no history yet (downloads per day unknown): they come last.`;
 }
 
 function renderShortlist() {
@@ -221,15 +232,23 @@ function compareShortlist() {
 
 async function refresh() {
   const btn = $('#refresh');
-  const status = $('#refresh-status');
-  btn.disabled = true;
   let runId;
+  btn.disabled = true;
   try {
     runId = (await post('/api/v1/refresh' + query({ task: view.task }))).run_id;
   } catch (e) {
     if (e.status === 409 && e.details.run_id) runId = e.details.run_id;
-    else { status.textContent = `Refresh not started: ${e.message}`; btn.disabled = false; return; }
+    else { $('#refresh-status').textContent = `Refresh not started: ${e.message}`; btn.disabled = false; return; }
   }
+  await followRun(runId);
+}
+
+/** Shows a refresh run's progress until it ends, then reloads the leaderboard (also for a run `serve` started). */
+async function followRun(runId) {
+  const btn = $('#refresh');
+  const status = $('#refresh-status');
+  btn.disabled = true;
+  if (!view.records.length) $('#summary').textContent = 'Fetching the leaderboard: the cards appear when the refresh ends.';
   try {
     for (;;) {
       const run = await get(`/api/v1/runs/${encodeURIComponent(runId)}`);
@@ -247,6 +266,17 @@ async function refresh() {
     status.textContent = `Refresh: ${e.message}`;
   } finally {
     btn.disabled = false;
+  }
+}
+
+/** A refresh already running for the task (`serve` refreshes a missing or stale cache at start): follow it. */
+async function followRunningRefresh() {
+  try {
+    const { runs } = await get('/api/v1/runs' + query({ state: 'running', kind: 'refresh', limit: 20 }));
+    const run = (runs || []).find((r) => !view.task || !r.params || !r.params.task || r.params.task === view.task);
+    if (run) await followRun(run.run_id);
+  } catch (e) {
+    // the page works without it: the Refresh button still shows a run's progress
   }
 }
 
@@ -295,7 +325,7 @@ function init() {
   $('#history-reload').addEventListener('click', () => loadHistory($('#history')));
   initStudio({ getShortlist: shortlisted, onJobsChanged: () => loadHistory($('#history')) });
 
-  load(new URLSearchParams(location.search).get('task') || '');
+  load(new URLSearchParams(location.search).get('task') || '').then(followRunningRefresh);
   loadHistory($('#history'));
 }
 

@@ -85,10 +85,11 @@ export function cover(r, { eager = false } = {}) {
   return box;
 }
 
+/**
+ * The author's initial. ModelScope's avatar URL is never loaded: it would be a request to a third party for every
+ * card, and a broken image whenever that host is out of reach. The runtime caches covers, not avatars.
+ */
 export function avatar(r) {
-  if (r.avatar && /^https:\/\//.test(r.avatar)) {
-    return el('img', { class: 'avatar', src: r.avatar, alt: '', loading: 'lazy', referrerPolicy: 'no-referrer', width: 24, height: 24 });
-  }
   return el('span', { class: 'avatar initials', 'aria-hidden': 'true', text: (r.author || r.id || '?').slice(0, 1).toUpperCase() });
 }
 
@@ -101,37 +102,48 @@ export function trendBadges(r) {
   return out;
 }
 
-/** A small downloads-over-time line chart (inline SVG) of a history series [{at, downloads}]. */
-export function downloadsChart(series, { width = 320, height = 90 } = {}) {
+const exact = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const day = (t) => new Date(t).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+
+/**
+ * A downloads-over-time line chart (inline SVG) of a history series [{at, downloads}]: the lowest and highest counts
+ * written in full on the value axis (200K and 210K look alike compact), the first and last dates on the time axis,
+ * and each point's date and count as its tooltip.
+ */
+export function downloadsChart(series, { width = 360, height = 130 } = {}) {
   const NS = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(NS, 'svg');
-  svg.setAttribute('class', 'chart');
-  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  svg.setAttribute('width', width);
-  svg.setAttribute('height', height);
-  svg.setAttribute('role', 'img');
+  const svgEl = (tag, attrs = {}, text) => {
+    const e = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
   const t = series.map((p) => Date.parse(p.at));
   const d = series.map((p) => p.downloads);
   const [t0, t1] = [Math.min(...t), Math.max(...t)];
   const [d0, d1] = [Math.min(...d), Math.max(...d)];
-  const pad = 6;
-  const x = (v) => pad + (t1 === t0 ? (width - 2 * pad) : ((v - t0) / (t1 - t0)) * (width - 2 * pad));
-  const y = (v) => height - pad - (d1 === d0 ? (height - 2 * pad) / 2 : ((v - d0) / (d1 - d0)) * (height - 2 * pad));
-  const label = document.createElementNS(NS, 'title');
-  label.textContent = `Downloads from ${count(d[0])} to ${count(d[d.length - 1])} over ${series.length} refreshes`;
-  svg.setAttribute('aria-label', label.textContent);
-  const line = document.createElementNS(NS, 'polyline');
-  line.setAttribute('points', series.map((p, i) => `${x(t[i]).toFixed(1)},${y(d[i]).toFixed(1)}`).join(' '));
-  line.setAttribute('fill', 'none');
-  line.setAttribute('stroke', 'currentColor');
-  line.setAttribute('stroke-width', '2');
-  svg.append(label, line);
+  const left = 8 + 7 * Math.max(exact.format(d0).length, exact.format(d1).length);
+  const [right, top, bottom] = [10, 8, 22];
+  const x = (v) => left + (t1 === t0 ? (width - left - right) / 2 : ((v - t0) / (t1 - t0)) * (width - left - right));
+  const y = (v) => height - bottom - (d1 === d0 ? (height - top - bottom) / 2 : ((v - d0) / (d1 - d0)) * (height - top - bottom));
+  const svg = svgEl('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img' });
+  const label = `Downloads from ${exact.format(d[0])} to ${exact.format(d[d.length - 1])} over ${series.length} refreshes`;
+  svg.setAttribute('aria-label', label);
+  svg.append(svgEl('title', {}, label));
+  const axis = { stroke: '#9aa3b2', 'stroke-width': '1' };
+  svg.append(svgEl('line', { ...axis, x1: left, y1: top, x2: left, y2: height - bottom }),
+    svgEl('line', { ...axis, x1: left, y1: height - bottom, x2: width - right, y2: height - bottom }));
+  const value = (v, yy, cls) => svgEl('text', { class: `axis-value ${cls}`, x: left - 4, y: yy, 'text-anchor': 'end', 'dominant-baseline': 'middle' }, exact.format(v));
+  svg.append(value(d1, y(d1), 'max'));
+  if (d1 !== d0) svg.append(value(d0, y(d0), 'min'));
+  const when = (v, anchor, cls) => svgEl('text', { class: `axis-time ${cls}`, x: x(v), y: height - 6, 'text-anchor': anchor }, day(v));
+  svg.append(when(t0, t1 === t0 ? 'middle' : 'start', 'first'));
+  if (t1 !== t0) svg.append(when(t1, 'end', 'last'));
+  svg.append(svgEl('polyline', { points: series.map((p, i) => `${x(t[i]).toFixed(1)},${y(d[i]).toFixed(1)}`).join(' '),
+    fill: 'none', stroke: 'currentColor', 'stroke-width': '2' }));
   for (let i = 0; i < series.length; i++) {
-    const dot = document.createElementNS(NS, 'circle');
-    dot.setAttribute('cx', x(t[i]).toFixed(1));
-    dot.setAttribute('cy', y(d[i]).toFixed(1));
-    dot.setAttribute('r', '2.5');
-    dot.setAttribute('fill', 'currentColor');
+    const dot = svgEl('circle', { cx: x(t[i]).toFixed(1), cy: y(d[i]).toFixed(1), r: '3', fill: 'currentColor' });
+    dot.append(svgEl('title', {}, `${new Date(t[i]).toLocaleString()}: ${exact.format(d[i])} downloads`));
     svg.append(dot);
   }
   return svg;

@@ -86,8 +86,8 @@ function check(showAll) {
     const name = p.dataset.for;
     const input = form.elements[name];
     const msg = errors[name] || '';
-    const visible = showAll || name === 'weights' || (input && input.value !== '' ) ? msg : '';
-    p.textContent = visible;
+    // Every field the reason line counts shows why, so "Fix 2 fields" is never said with no field marked.
+    p.textContent = msg;
     if (input && input.setAttribute) {
       input.setAttribute('aria-invalid', msg ? 'true' : 'false');
       if (msg) input.setAttribute('aria-describedby', `err-${name}`);
@@ -99,8 +99,17 @@ function check(showAll) {
   const submit = $('#gen-submit');
   submit.disabled = !f.ok || problems > 0;
   $('#gen-compare').disabled = !req.params.prompt;
-  $('#gen-reason').textContent = !f.ok ? f.reason : problems ? `Fix ${problems} field${problems > 1 ? 's' : ''} to generate.` : '';
+  const names = Object.keys(errors).map(fieldLabel).join(', ');
+  $('#gen-reason').textContent = !f.ok ? f.reason : problems ? `Fix ${problems} field${problems > 1 ? 's' : ''} to generate: ${names}.` : '';
   return { req, errors, ok: f.ok && !problems };
+}
+
+/** The label a user sees for a field, for the reason line. */
+function fieldLabel(name) {
+  if (name === 'weights') return 'LoRA weights';
+  const input = form.elements[name];
+  const label = input?.closest?.('label');
+  return label ? label.firstChild.textContent.trim() : name;
 }
 
 function tokenHeader() {
@@ -206,7 +215,7 @@ function render(v, job, live) {
     el('progress', { max: 100, value: progress, 'aria-label': `Progress of ${job.job_id}` }, `${progress}%`),
   ];
   const log = el('ol', { class: 'log', 'aria-label': 'Log' });
-  for (const line of v.log.slice(-12)) log.append(el('li', { text: line }));
+  for (const line of v.log) log.append(el('li', { text: line }));
   kids.push(log);
   if (job.error) kids.push(el('p', { class: 'problem', role: 'alert', text: `${job.error.code}: ${job.error.message}` }));
   for (const n of job.meta?.notes || []) kids.push(el('p', { class: 'note', text: `${n.code}: ${n.message}` }));
@@ -216,8 +225,10 @@ function render(v, job, live) {
     const m = r.meta || {};
     const img = el('img', { alt: `Output ${r.index + 1} of job ${job.job_id}: ${job.params?.prompt || ''}`.slice(0, 300), width: m.width || 256, height: m.height || 256 });
     setImage(img, r.data.asset_url);
+    // The seed the image was made with: the backend's, else the one the runtime drew before submitting (params).
+    const seed = m.seed ?? job.params?.seed;
     out.append(el('figure', {}, img,
-      el('figcaption', { text: `${m.width || '?'}×${m.height || '?'} · seed ${m.seed ?? '?'} · ${backend}` })));
+      el('figcaption', { text: `${m.width || '?'}×${m.height || '?'} · ${seed != null ? `seed ${seed}` : 'seed not recorded'} · ${backend}` })));
   }
   if (out.children.length) kids.push(out);
   kids.push(el('details', { class: 'snapshot' }, el('summary', { text: 'Parameters' }),
@@ -237,6 +248,7 @@ function render(v, job, live) {
   }
   kids.push(actions);
   v.view.replaceChildren(...kids);
+  log.scrollTop = log.scrollHeight; // follow: the newest line (DONE at the end) is the one in view
 }
 
 /** The original request again: same task, model, LoRAs, parameters and backend; a new job id. */
@@ -289,12 +301,12 @@ function deletePreset() {
 export async function loadHistory(list) {
   try {
     const page = await get('/api/v1/jobs' + query({ limit: 20 }));
-    list.replaceChildren(...page.jobs.map((j) => {
+    list.replaceChildren(...page.jobs.map((j, i) => {
       const b = el('button', { type: 'button', class: 'linklike', text: `${j.job_id} · ${j.status} · ${(j.params?.prompt || '').slice(0, 60)}` });
       b.addEventListener('click', () => openJob(j.job_id, { clear: true }));
-      return el('li', {}, b);
+      return el('li', {}, el('span', { class: 'num', 'aria-hidden': 'true', text: `${i + 1}.` }), b);
     }));
-    if (!page.jobs.length) list.replaceChildren(el('li', { text: 'No jobs yet.' }));
+    if (!page.jobs.length) list.replaceChildren(el('li', { class: 'muted', text: 'No jobs yet.' }));
   } catch (e) {
     list.replaceChildren(el('li', { class: 'muted', text: e.status === 404 ? 'Job history is not available on this runtime yet.' : `History: ${e.message}` }));
   }

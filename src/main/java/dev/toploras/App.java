@@ -8,6 +8,6 @@ public final class App {
     }
 
     public static void main(String[] args) {
-        System.exit(TopLorasCommand.run(args));
+        System.exit(TopLorasCommand.runProcess(args));
     }
 }

@@ -33,12 +33,25 @@ public final class CatalogCache {
         }
     }
 
-    /** Fresh: written within the TTL for the same order, with at least as many records as asked for. */
+    /**
+     * Fresh: written within the TTL for the same order, for at least as many records as asked for (its first N are
+     * then the top N). Trending is the exception: it re-orders the top N by downloads, so the top 10 of a trending 20
+     * are not a trending 10, and only the same limit answers.
+     */
     public static boolean isFresh(CacheDocument doc, Duration ttl, Instant now, CatalogSort sort, int limit) {
         return doc.cachedAt() != null
                 && !doc.cachedAt().plus(ttl).isBefore(now)
                 && sort.wire().equals(doc.sort())
-                && doc.limit() >= limit;
+                && (sort.byVelocity() ? doc.limit() == limit : doc.limit() >= limit);
+    }
+
+    /** What a fresh cache answers for {@code limit}: its first {@code limit} records, never more than asked. */
+    public static CacheDocument topOf(CacheDocument doc, int limit) {
+        if (doc.results().size() <= limit && doc.limit() <= limit) {
+            return doc;
+        }
+        return new CacheDocument(doc.cachedAt(), doc.task(), doc.sort(), limit,
+                doc.results().subList(0, Math.min(limit, doc.results().size())));
     }
 
     public void write(Path file, String text) {

@@ -61,10 +61,31 @@ public final class CatalogSteps {
         return history;
     }
 
-    /** Snapshots of a task live beside its leaderboard: {@code <cache folder>/history/<safe_task>/}. */
+    /**
+     * Snapshots of a task live beside its leaderboard: {@code <cache folder>/history/<safe_task>/}, or
+     * {@code history/<safe_task>.<sort>/} for a leaderboard kept in another order ({@code top_loras_<task>.<sort>.json},
+     * see {@link #cacheFileName}), so one history never mixes two orders and every caller finds it from the file.
+     */
     public static HistoryStore historyOf(Path cacheFile, String task, ObjectMapper json) {
-        return new HistoryStore(cacheFile.toAbsolutePath().getParent().resolve("history").resolve(SafeName.task(task)),
-                json);
+        String name = cacheFile.getFileName().toString();
+        String variant = "";
+        for (CatalogSort s : CatalogSort.values()) {
+            if (name.endsWith("." + s.wire() + ".json")) {
+                variant = "." + s.wire();
+            }
+        }
+        return new HistoryStore(cacheFile.toAbsolutePath().getParent().resolve("history")
+                .resolve(SafeName.task(task) + variant), json);
+    }
+
+    /**
+     * The cache rule: one leaderboard file per task and order. The configured order (catalog.sort, what `serve`, the
+     * API and `trends` read) keeps the plain name {@code top_loras_<task>.json}; any other order asked for by
+     * `fetch --sort` gets {@code top_loras_<task>.<sort>.json}, so it never replaces what `serve` shows.
+     */
+    static String cacheFileName(String safeTask, boolean perTask, CatalogSort sort, CatalogSort configured) {
+        String variant = sort == configured ? "" : "." + sort.wire();
+        return (perTask ? "top_loras_" + safeTask : "top_loras") + variant + ".json";
     }
 
     /** Opens a run; when the cache is fresh (and no refresh is forced) the run is served from it. */
@@ -94,7 +115,7 @@ public final class CatalogSteps {
         CatalogSort sort = req.sort() == null ? settings.sort() : req.sort();
         boolean perTask = req.perTaskCache() == null ? settings.perTaskCache() : req.perTaskCache();
         Path cacheFile = req.cacheFile() != null ? req.cacheFile()
-                : home.cache().resolve(perTask ? "top_loras_" + safe + ".json" : "top_loras.json");
+                : home.cache().resolve(cacheFileName(safe, perTask, sort, settings.sort()));
         Path imagesDir = req.imagesDir() != null ? req.imagesDir()
                 : perTask ? home.cache().resolve("images").resolve(safe) : home.cache().resolve("images");
         CatalogRun run = new CatalogRun(task, limit, sort, cacheFile.toAbsolutePath(), imagesDir.toAbsolutePath(),
@@ -103,6 +124,7 @@ public final class CatalogSteps {
             cache.read(cacheFile)
                     .filter(doc -> task.equals(doc.task()))
                     .filter(doc -> CatalogCache.isFresh(doc, settings.ttl(), clock.instant(), sort, limit))
+                    .map(doc -> CatalogCache.topOf(doc, limit))
                     .ifPresent(run::servedFrom);
         }
         if (!run.isServedFromCache()) {

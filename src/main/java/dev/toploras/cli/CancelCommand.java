@@ -16,8 +16,10 @@ import picocli.CommandLine.ParentCommand;
  * runtime stays its only writer: a queued job is cancelled when a worker takes it, a running one at its next poll.
  */
 @Command(name = "cancel", mixinStandardHelpOptions = true,
-        description = {"Asks the runtime to cancel a job: a queued one never runs, a running one stops at its next",
-            "ModelScope poll. Works whether or not `serve` is running (it acts on the request when it starts)."})
+        description = {"Asks the runtime to cancel a job: a queued one never runs; a running one stops at its next "
+                + "ModelScope poll.",
+            "Works whether or not `serve` is running (it acts on the request when it starts).",
+            "Exit 0: cancel requested; 7: the job has already ended; 8: no such job."})
 public final class CancelCommand implements Callable<Integer> {
     @ParentCommand
     TopLorasCommand parent;

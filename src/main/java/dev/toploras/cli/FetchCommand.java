@@ -6,6 +6,7 @@ import dev.toploras.catalog.CatalogSort;
 import dev.toploras.catalog.CatalogSteps;
 import dev.toploras.runtime.TopLorasRuntime;
 import java.io.PrintStream;
+import org.apache.camel.util.TimeUtils;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,8 +55,57 @@ public final class FetchCommand implements Callable<Integer> {
     @Option(names = "--ttl", paramLabel = "DURATION", description = "Cache freshness, e.g. 10m (catalog.ttl).")
     String ttl;
 
+    /** Flag values a run cannot use, said in one line before anything starts; null when all are usable. */
+    String badFlag() {
+        if (tasks != null) {
+            for (String t : tasks) {
+                if (t == null || t.isBlank()) {
+                    return "--task needs a ModelScope task name, e.g. --task text-to-image-synthesis";
+                }
+            }
+        }
+        if (limit != null && limit < 1) {
+            return "--limit must be at least 1, got " + limit;
+        }
+        if (concurrency != null && concurrency < 1) {
+            return "--concurrency must be at least 1, got " + concurrency;
+        }
+        if (ttl != null) {
+            long ms;
+            try {
+                ms = TimeUtils.toMilliSeconds(ttl.trim());
+            } catch (RuntimeException e) {
+                ms = -1;
+            }
+            if (ms <= 0) {
+                return "--ttl must be a positive duration such as 30s, 10m or 1h, got '" + ttl + "'";
+            }
+        }
+        if (baseUrl != null && !baseUrl.matches("https?://\\S+")) {
+            return "--base-url must be an http:// or https:// URL, got '" + baseUrl + "'";
+        }
+        if (sort != null) {
+            try {
+                CatalogSort.parse(sort);
+            } catch (RuntimeException e) {
+                return e.getMessage();
+            }
+        }
+        if ((cacheFile != null || imagesDir != null) && tasks != null && tasks.size() > 1) {
+            return "--cache-file and --images-dir take one --task; give them per run.";
+        }
+        return null;
+    }
+
     @Override
     public Integer call() throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        String bad = badFlag();
+        if (bad != null) {
+            err.println("top-loras: " + bad);
+            return ExitCode.USAGE;
+        }
         Map<String, String> overrides = new LinkedHashMap<>();
         if (baseUrl != null) {
             overrides.put("modelscope.base-url", baseUrl);
@@ -64,39 +114,40 @@ public final class FetchCommand implements Callable<Integer> {
             overrides.put("covers.concurrency", concurrency.toString());
         }
         if (ttl != null) {
-            overrides.put("catalog.ttl", ttl);
+            overrides.put("catalog.ttl", ttl.trim());
         }
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        if ((cacheFile != null || imagesDir != null) && tasks != null && tasks.size() > 1) {
-            err.println("top-loras: --cache-file and --images-dir take one --task; give them per run.");
-            return ExitCode.USAGE;
-        }
+        boolean progress = System.console() != null;
         return parent.withRuntime(overrides, runtime -> {
             CatalogSteps steps = runtime.bean("catalogSteps", CatalogSteps.class);
             List<String> wanted = tasks == null || tasks.isEmpty() ? steps.settings().tasks() : tasks;
             int worst = ExitCode.OK;
             for (String task : wanted) {
-                CatalogRequest req;
+                CatalogRequest req = new CatalogRequest(task.trim(), limit, sort == null ? null : CatalogSort.parse(sort),
+                        forceRefresh, perTaskCache, cacheFile, imagesDir, progress, null);
                 try {
-                    req = new CatalogRequest(task, limit, sort == null ? null : CatalogSort.parse(sort), forceRefresh,
-                            perTaskCache, cacheFile, imagesDir, System.console() != null, null);
-                } catch (RuntimeException e) {
-                    err.println("top-loras: " + e.getMessage());
-                    return ExitCode.USAGE;
-                }
-                try {
-                    CatalogResult result = runtime.template().requestBody("direct:catalog-refresh", req,
-                            CatalogResult.class);
+                    CatalogResult result = progress ? BarConsole.around(() -> refresh(runtime, req))
+                            : refresh(runtime, req);
                     SummaryTable.print(out, result, runtime.home());
                 } catch (RuntimeException e) {
                     Failures.Verdict v = Failures.judge(e);
                     err.println("top-loras: fetch of '" + task + "' failed: " + v.message()
-                            + " — the previous cache, if any, is unchanged.");
+                            + " — the previous cache, if any, is unchanged." + hint(v));
                     worst = Math.max(worst, v.exitCode());
                 }
             }
             return worst;
         });
+    }
+
+    private static CatalogResult refresh(TopLorasRuntime runtime, CatalogRequest req) {
+        return runtime.template().requestBody("direct:catalog-refresh", req, CatalogResult.class);
+    }
+
+    /** A first run behind a firewall fails here: say how to point the runtime at a reachable copy. */
+    static String hint(Failures.Verdict v) {
+        return v.exitCode() == ExitCode.UPSTREAM_UNAVAILABLE
+                ? " No access to ModelScope? Point the runtime at a mirror or stub: MODELSCOPE_BASE_URL=http://host:port"
+                + " (or --base-url)."
+                : "";
     }
 }

@@ -14,7 +14,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Shows a job's status from its document in cache/outputs/ (no runtime needed).")
+        description = {"Shows a job's status from its document in cache/outputs/ (no runtime needed).",
+            "A job still in inbox/ is shown as waiting there; one the inbox refused as rejected, with the reason.",
+            "Exit 0: succeeded, queued or running; 7: failed, cancelled or rejected; 8: no such job."})
 public final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     TopLorasCommand parent;
@@ -31,15 +33,32 @@ public final class StatusCommand implements Callable<Integer> {
         JobStore store = new JobStore(home, Json.mapper(), Clock.systemUTC());
         Optional<JobDocument> doc = store.find(jobId);
         if (doc.isEmpty()) {
-            System.err.println("top-loras: no job '" + jobId + "' under " + home.relative(home.cache().resolve("outputs")));
-            return ExitCode.NOT_FOUND;
+            return notStored(home);
         }
         if (asJson) {
             System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc.get()));
         } else {
             print(home, store, doc.get());
         }
-        return ExitCode.OK;
+        return exitCode(doc.get());
+    }
+
+    /** Between `submit` and a running `serve` taking the file, the job exists only as a request in the inbox. */
+    private int notStored(Home home) throws java.io.IOException {
+        java.nio.file.Path waiting = home.inbox().resolve(jobId + ".json");
+        java.nio.file.Path rejected = home.inbox().resolve(".error").resolve(jobId + ".json.error.json");
+        if (java.nio.file.Files.isRegularFile(waiting)) {
+            System.out.println(jobId + "  waiting in " + home.relative(waiting)
+                    + " (a running `top-loras serve` for this home takes it)");
+            return ExitCode.OK;
+        }
+        if (java.nio.file.Files.isRegularFile(rejected)) {
+            System.out.println(jobId + "  rejected by the inbox: " + java.nio.file.Files.readString(rejected).strip());
+            return ExitCode.JOB_NOT_SUCCEEDED;
+        }
+        System.err.println("top-loras: no job '" + jobId + "' under " + home.relative(home.cache().resolve("outputs"))
+                + " or in " + home.relative(home.inbox()) + "/");
+        return ExitCode.NOT_FOUND;
     }
 
     static void print(Home home, JobStore store, JobDocument d) {
@@ -59,7 +78,8 @@ public final class StatusCommand implements Callable<Integer> {
         System.out.println(line);
     }
 
+    /** Queued, running and succeeded are 0; a job that ended any other way is 7 (README, Exit codes). */
     static int exitCode(JobDocument d) {
-        return d.status() == JobStatus.SUCCEEDED ? ExitCode.OK : ExitCode.JOB_NOT_SUCCEEDED;
+        return d.status().isTerminal() && d.status() != JobStatus.SUCCEEDED ? ExitCode.JOB_NOT_SUCCEEDED : ExitCode.OK;
     }
 }

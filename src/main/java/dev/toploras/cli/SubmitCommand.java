@@ -6,7 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.runtime.Home;
+import com.networknt.schema.ValidationMessage;
+import dev.toploras.jobs.InvalidJobRequestException;
+import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.storage.AtomicFiles;
+import dev.toploras.storage.SchemaFile;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import dev.toploras.storage.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,9 +31,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "submit", mixinStandardHelpOptions = true,
-        description = {"Hands a job request to the runtime: writes it into <home>/inbox/ (atomically), where a running",
-            "`serve` picks it up. Prints the job id; --wait follows the job until it is finished."})
+        description = {"Hands a job request to the runtime: checks it against the job request schema, then writes it "
+                + "into <home>/inbox/ (atomically), where a running `serve` picks it up.",
+            "Prints the job id; --wait follows the job until it is finished.",
+            "Exit 0: submitted (with --wait: succeeded); 2: the request is invalid (the message names the field); "
+                + "7: with --wait, the job failed, was cancelled or was rejected."})
 public final class SubmitCommand implements Callable<Integer> {
+    // Built when used, not when picocli creates the command: the validator's loggers would fix the log level before
+    // the command line is read (Logging).
+    private static final String REQUEST_SCHEMA = "schemas/job-request.schema.json";
     @ParentCommand
     TopLorasCommand parent;
 
@@ -42,6 +55,11 @@ public final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (await && timeoutMillis() <= 0) {
+            System.err.println("top-loras: --timeout must be a positive duration such as 90s or 10m, got '" + timeout
+                    + "'");
+            return ExitCode.USAGE;
+        }
         ObjectMapper json = Json.mapper();
         JsonNode request;
         try {
@@ -64,6 +82,12 @@ public final class SubmitCommand implements Callable<Integer> {
             System.err.println("top-loras: job_id '" + jobId + "' must match [A-Za-z0-9._-]{1,64} and not start with '.'");
             return ExitCode.USAGE;
         }
+        String invalid = invalid(json, request);
+        if (invalid != null) {
+            System.err.println("top-loras: " + file + " is not a valid job request: " + invalid
+                    + " (nothing was submitted)");
+            return ExitCode.USAGE;
+        }
         Home home = parent.home();
         Path inboxFile = home.inbox().resolve(jobId + ".json");
         AtomicFiles.write(inboxFile, json.writeValueAsBytes(request));
@@ -71,10 +95,38 @@ public final class SubmitCommand implements Callable<Integer> {
         return await ? follow(home, jobId, inboxFile.getFileName().toString()) : ExitCode.OK;
     }
 
+    private long timeoutMillis() {
+        try {
+            return TimeUtils.toMilliSeconds(timeout.trim());
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The checks the inbox makes, made here so a mistake is told at once instead of landing in inbox/.error/: the
+     * same schema, then the reader's own rules (weights, sizes, ids). Which tasks are allowed is the running
+     * runtime's configuration, so the request's own task is let through here and checked by `serve`.
+     */
+    static String invalid(ObjectMapper json, JsonNode request) {
+        List<ValidationMessage> errors = new SchemaFile(REQUEST_SCHEMA).errors(request);
+        if (!errors.isEmpty()) {
+            return errors.stream().map(ValidationMessage::getMessage).collect(Collectors.joining("; "));
+        }
+        try {
+            new JobRequestReader(json, Set.of(request.path("task").asText(""))).read(json.writeValueAsBytes(request));
+            return null;
+        } catch (InvalidJobRequestException e) {
+            return e.getMessage();
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
     private int follow(Home home, String jobId, String inboxName) throws InterruptedException {
         JobStore store = new JobStore(home, Json.mapper(), Clock.systemUTC());
         Path rejected = home.inbox().resolve(".error").resolve(inboxName + ".error.json");
-        Instant deadline = Instant.now().plus(Duration.ofMillis(TimeUtils.toMilliSeconds(timeout)));
+        Instant deadline = Instant.now().plus(Duration.ofMillis(timeoutMillis()));
         while (Instant.now().isBefore(deadline)) {
             Optional<JobDocument> doc = store.find(jobId);
             if (doc.isPresent() && doc.get().status().isTerminal()) {

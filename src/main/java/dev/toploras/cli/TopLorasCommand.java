@@ -1,6 +1,8 @@
 package dev.toploras.cli;
 
 import dev.toploras.runtime.Home;
+import dev.toploras.runtime.KnownSettings;
+import dev.toploras.runtime.SettingException;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,16 +23,22 @@ import picocli.CommandLine.Option;
             "4:ModelScope refused the request (4xx, rate limit, error reply)",
             "5:output failed its JSON Schema; nothing replaced",
             "6:configuration or route file error",
-            "7:job failed, cancelled or rejected",
+            "7:job failed, cancelled or rejected; cancel: the job has already ended",
             "8:no such job, or no history for the task"})
 public final class TopLorasCommand implements Runnable {
+    // INHERIT: `fetch --home DIR` works as well as `--home DIR fetch`; the value lands in this one field.
     @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:TOP_LORAS_HOME:-.}",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Folder holding cache/, routes/ and inbox/ (env TOP_LORAS_HOME; default: current folder).")
     Path home;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override any configuration key for this run, e.g. --set retries.max=5 (repeatable).")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", scope = CommandLine.ScopeType.INHERIT,
+            description = "Override a configuration key for this run, e.g. --set retries.max=5 (repeatable).")
     java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
+    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Log at INFO as well; one-shot commands otherwise log only warnings.")
+    boolean verbose;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,6 +65,9 @@ public final class TopLorasCommand implements Runnable {
      * configuration error) or an unexpected failure of the body is printed as one line and its exit code returned.
      */
     public int withRuntime(java.util.Map<String, String> commandFlags, WithRuntime body) throws Exception {
+        if (!settingsAreKnown()) {
+            return ExitCode.USAGE;
+        }
         dev.toploras.runtime.TopLorasRuntime runtime;
         try {
             runtime = dev.toploras.runtime.TopLorasRuntime.start(home(), overrides(commandFlags));
@@ -74,13 +85,40 @@ public final class TopLorasCommand implements Runnable {
         }
     }
 
+    /**
+     * Checks every --set key and value before Camel starts (a typo would otherwise be ignored, a wrong type fail deep
+     * in a route); prints one line and returns false when one is wrong.
+     */
+    boolean settingsAreKnown() {
+        try {
+            KnownSettings.of(home()).check(settings);
+            return true;
+        } catch (SettingException e) {
+            System.err.println("top-loras: " + e.getMessage());
+            return false;
+        }
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
     }
 
+    /** Runs a command in this JVM as tests do: the log level is left as it is. */
     public static int run(String... args) {
         return new CommandLine(new TopLorasCommand()).execute(args);
+    }
+
+    /** Runs a command as the process's one command: its log level is set from the command and --verbose first. */
+    public static int runProcess(String... args) {
+        TopLorasCommand root = new TopLorasCommand();
+        CommandLine cli = new CommandLine(root);
+        cli.setExecutionStrategy(parsed -> {
+            Logging.configure(parsed.subcommand() == null ? null : parsed.subcommand().commandSpec().name(),
+                    root.verbose);
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        return cli.execute(args);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -51,6 +51,10 @@ public final class TrendsCommand implements Callable<Integer> {
             err.println("top-loras: --limit must be at least 1, got " + limit);
             return ExitCode.USAGE;
         }
+        if (task != null && task.isBlank()) {
+            err.println("top-loras: --task needs a ModelScope task name, e.g. --task text-to-image-synthesis");
+            return ExitCode.USAGE;
+        }
         Map<String, String> overrides = new HashMap<>();
         if (window != null) {
             overrides.put("history.window", window);

@@ -103,6 +103,46 @@ class FetchCommandTest {
         assertThat(stdout()).contains("from the cache");
     }
 
+    void stubTwentyLoras() {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> records = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            records.add(Listings.lora("owner" + i, "lora" + i, 10_000 - i * 10, null)
+                    .put("Stars", i)); // likes order is the reverse of downloads order
+        }
+        wm.stubFor(put(urlPathMatching("/api/v1/dolphin/models")).willReturn(okJson(Listings.page(20, records))));
+    }
+
+    @Test
+    void should_answer_the_top_10_from_a_fresh_cache_of_20() {
+        stubTwentyLoras();
+        assertThat(fetch("--limit", "20", "--force-refresh")).isZero();
+        int requests = wm.getAllServeEvents().size();
+
+        assertThat(fetch("--limit", "10")).isZero();
+
+        assertThat(wm.getAllServeEvents()).hasSize(requests);
+        String out = stdout().substring(stdout().lastIndexOf("#    LoRA"));
+        assertThat(out).contains("owner10/lora10", ": 10 LoRAs from the cache").doesNotContain("owner11/lora11");
+    }
+
+    @Test
+    void should_keep_one_cache_and_one_history_per_sort_when_fetch_asks_for_another_order() throws Exception {
+        stubTwentyLoras();
+        assertThat(fetch("--limit", "5", "--force-refresh")).isZero();
+        String configured = Files.readString(cacheFile());
+
+        assertThat(fetch("--limit", "5", "--sort", "likes", "--force-refresh")).isZero();
+
+        assertThat(Files.readString(cacheFile())).isEqualTo(configured).contains("\"sort\" : \"downloads\"");
+        Path likes = home.resolve("cache/top_loras_text-to-image-synthesis.likes.json");
+        assertThat(Files.readString(likes)).contains("\"sort\" : \"likes\"", "owner20/lora20");
+        try (var plain = Files.list(home.resolve("cache/history/text-to-image-synthesis"));
+             var byLikes = Files.list(home.resolve("cache/history/text-to-image-synthesis.likes"))) {
+            assertThat(plain.filter(p -> !p.getFileName().toString().equals("index.json"))).hasSize(1);
+            assertThat(byLikes.filter(p -> !p.getFileName().toString().equals("index.json"))).hasSize(1);
+        }
+    }
+
     @Test
     void should_exit_3_in_one_line_and_keep_the_cache_when_modelscope_is_down() throws Exception {
         Files.createDirectories(cacheFile().getParent());
@@ -114,7 +154,7 @@ class FetchCommandTest {
         assertThat(code).isEqualTo(ExitCode.UPSTREAM_UNAVAILABLE);
         List<String> lines = stderr().lines().filter(l -> l.startsWith("top-loras:")).toList();
         assertThat(lines).hasSize(1);
-        assertThat(lines.get(0)).contains("HTTP 503", "previous cache");
+        assertThat(lines.get(0)).contains("HTTP 503", "previous cache", "MODELSCOPE_BASE_URL=http://host:port");
         assertThat(stderr()).doesNotContain("\tat ");
         assertThat(Files.readString(cacheFile())).isEqualTo("previous");
     }
@@ -133,7 +173,8 @@ class FetchCommandTest {
         assertThat(TopLorasCommand.run(args.toArray(String[]::new))).isEqualTo(ExitCode.CONFIG);
         assertThat(stderr()).contains("catalog.refresh-cron", "6 or 7 fields", "'0 0 */6 * * ?'");
 
-        assertThat(fetch("--concurrency", "0")).isEqualTo(ExitCode.CONFIG);
+        assertThat(TopLorasCommand.run("--home", home.toString(), "--set", "covers.concurrency=0", "fetch"))
+                .isEqualTo(ExitCode.CONFIG);
         assertThat(stderr()).contains("covers.concurrency must be at least 1");
 
         assertThat(fetch("--sort", "popular")).isEqualTo(ExitCode.USAGE);

@@ -23,8 +23,6 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The generate round trip in the browser: form → POST /api/v1/generate → live progress over SSE → the output image
  * from /assets/outputs, run again, and the job in the history after a reload. Uses the local preview backend.
- * Needs the generation HTTP API (POST /api/v1/generate, its events, /api/v1/jobs), hence the tag: surefire leaves
- * it out until that API is merged (pom.xml, excluded.groups).
  */
 class WebGenerateTest {
     static ServedPage page;

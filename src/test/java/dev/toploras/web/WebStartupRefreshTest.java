@@ -1,0 +1,95 @@
+package dev.toploras.web;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.toploras.support.Browser;
+import dev.toploras.support.CatalogFixture;
+import dev.toploras.support.Listings;
+import dev.toploras.support.ServedPage;
+import dev.toploras.support.Stubs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * `serve` on a new home: the missing cache is refreshed once at start, in the background (no cron, no click), and
+ * the page, opened while that runs, shows the run's progress and then the cards.
+ */
+class WebStartupRefreshTest {
+    static WireMockServer wm;
+    static ServedPage page;
+
+    static String suiteSetting;
+
+    @BeforeAll
+    static void start(@TempDir Path dir) throws Exception {
+        // the build turns the start-up refresh off for every other test (pom.xml, surefire); this one is about it
+        suiteSetting = System.clearProperty("catalog.refresh-on-start");
+        wm = Stubs.wireMock();
+        List<ObjectNode> records = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            records.add(Listings.lora("team" + i, "lora-" + i, 1000 - i * 10,
+                    "http://localhost:" + wm.port() + "/c/" + i + ".png"));
+        }
+        // slow enough that the page opens while the start-up run is still running
+        wm.stubFor(put(urlPathEqualTo("/api/v1/dolphin/models")).willReturn(okJson(Listings.page(6, records))
+                .withFixedDelay(6000)));
+        wm.stubFor(get(urlPathMatching("/c/.*")).willReturn(aResponse().withHeader("Content-Type", "image/png")
+                .withBody(CatalogFixture.cover(2, 320, 180)).withFixedDelay(300)));
+        page = ServedPage.start(dir, Map.of(
+                "catalog.refresh-on-start", "true",
+                "catalog.refresh-on-start-delay", "0",
+                "catalog.refresh-cron", "0 0 0 1 1 ? 2099",
+                "modelscope.base-url", "http://localhost:" + wm.port(),
+                "modelscope.cover-hosts", "localhost",
+                "covers.concurrency", "1"));
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            ServedPage.close(page);
+        } finally {
+            wm.stop();
+            if (suiteSetting != null) {
+                System.setProperty("catalog.refresh-on-start", suiteSetting);
+            }
+        }
+    }
+
+    @Test
+    void should_refresh_a_missing_cache_at_start_and_show_the_runs_progress_on_the_page() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> !wm.findAll(putRequestedFor(
+                urlPathEqualTo("/api/v1/dolphin/models"))).isEmpty());
+        ChromeDriver browser = page.browser();
+        browser.get(page.http().base() + "/");
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> browser.findElement(By.id("refresh-status")).getText().startsWith("Refreshing: "));
+        assertThat(browser.findElement(By.id("summary")).getText()).startsWith("Fetching the leaderboard");
+        Browser.screenshot(browser, "startup-refresh-running");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> browser.findElements(By.cssSelector(".card")).size() == 6);
+        assertThat(browser.findElement(By.id("refresh-status")).getText()).startsWith("Refresh completed");
+        Browser.screenshot(browser, "startup-refresh-done");
+        wm.verify(1, putRequestedFor(urlPathEqualTo("/api/v1/dolphin/models")));
+    }
+}
