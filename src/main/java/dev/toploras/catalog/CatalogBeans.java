@@ -61,6 +61,11 @@ public final class CatalogBeans implements CamelConfiguration {
         return new CoverChecks(json, catalog.coversMaxBytes(), catalog.coverHosts(), token);
     }
 
+    @BindToRegistry("coverOutcome")
+    public dev.toploras.covers.CoverOutcomeStrategy coverOutcome() {
+        return new dev.toploras.covers.CoverOutcomeStrategy();
+    }
+
     @BindToRegistry(value = "catalogSteps", lazy = true)
     public CatalogSteps catalogSteps(@BeanInject("catalogSettings") CatalogSettings catalog,
                                      @BeanInject("runStore") RunStore runs) {
