@@ -43,9 +43,21 @@ export function openStudio(records, task) {
   if (!form.guidance.value) form.guidance.value = s.guidance;
   renderLoras();
   check(false);
+  showLocalBackend();
   $('#gen-compare').hidden = records.length < 2;
   $('#studio').showModal();
   form.prompt.focus();
+}
+
+/** The Backend choice names the configured local backend (local.backend) and whether it answers (/api/health). */
+async function showLocalBackend() {
+  const opt = form.backend.querySelector('option[value="local"]');
+  let local;
+  try { local = (await get('/api/health'))?.local; } catch { return; }
+  if (!local || !local.backend || local.backend === 'preview') return;
+  const answers = local.reachable === true ? 'answering' : local.reachable === false ? 'not answering' : '';
+  opt.textContent = `Local (${local.backend}${answers ? ', ' + answers : ''})`;
+  opt.dataset.reachable = String(local.reachable);
 }
 
 export function setModels(models) {

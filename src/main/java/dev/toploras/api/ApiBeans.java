@@ -3,7 +3,6 @@ package dev.toploras.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogSettings;
-import dev.toploras.generation.GenerationSteps;
 import dev.toploras.generation.JobIntake;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
@@ -17,7 +16,6 @@ import java.util.function.IntSupplier;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.seda.SedaEndpoint;
 
 /**
  * `serve` only: the HTTP API over the same stores and queue the inbox and the catalog use (moved as it was from the
@@ -45,37 +43,51 @@ public final class ApiBeans implements CamelConfiguration {
         JobStore jobs = ctx.getRegistry().lookupByNameAndType("jobStore", JobStore.class);
         JobIntake jobIntake = ctx.getRegistry().lookupByNameAndType("jobIntake", JobIntake.class);
         RequestTokens requestTokens = ctx.getRegistry().lookupByNameAndType("requestTokens", RequestTokens.class);
-        GenerationSteps generationSteps = ctx.getRegistry().lookupByNameAndType("generationSteps", GenerationSteps.class);
         JobRequestReader requestReader = ctx.getRegistry().lookupByNameAndType("jobRequestReader", JobRequestReader.class);
         // HTTP API over the same stores and queue the inbox and the catalog use.
-        IntSupplier queueRoom = () -> ctx.getEndpoints().stream()
-                .filter(e -> e instanceof SedaEndpoint s && "generate".equals(s.getEndpointBaseUri()
-                        .replaceFirst("^seda:(//)?", "")))
-                .map(e -> ((SedaEndpoint) e).getQueue().remainingCapacity()).findFirst().orElse(Integer.MAX_VALUE);
+        IntSupplier queueRoom = ctx.getRegistry().lookupByNameAndType("generationQueueRoom", IntSupplier.class);
         BatchApi batches = new BatchApi(jobIntake, requestReader, runs, jobs, requestTokens, queueRoom, json);
-        ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json));
+        ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json,
+                (int) settings.duration("api.max-wait").toSeconds(), settings.integer("api.max-waiting")));
         ctx.getRegistry().bind("batchApi", batches);
         ctx.getRegistry().bind("runsApi", new RunsApi(runs, batches::sync));
         ctx.getRegistry().bind("tokenHeader", new TokenHeaderProcessor());
         ctx.getRegistry().bind("apiReply", new ApiReplyProcessor(json));
         ctx.getRegistry().bind("apiError", new ApiErrorProcessor(json));
-        ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, new CatalogCache(json), runs, json, clock));
+        ctx.getRegistry().bind("catalogApi", new CatalogApi(home, catalog, new CatalogCache(json), runs, json, clock,
+                settings.list("api.known-tasks")));
 
         SystemApi system = new SystemApi(home, runs, upstreamHealth, settings.text("modelscope.base-url"), clock);
         int queueSize = settings.integer("generation.queue-size");
         IntSupplier queueDepth = () -> queueSize - Math.min(queueSize, queueRoom.getAsInt());
         system.section("queue", () -> java.util.Map.of("depth", queueDepth.getAsInt(), "capacity", queueSize,
                 "consumers", settings.integer("generation.concurrent-consumers")));
-        system.section("generation", generationSteps::health);
+        @SuppressWarnings("unchecked")
+        java.util.function.Supplier<java.util.Map<String, Object>> generationHealth =
+                ctx.getRegistry().lookupByNameAndType("generationHealth", java.util.function.Supplier.class);
+        system.section("generation", generationHealth::get);
+        @SuppressWarnings("unchecked")
+        java.util.function.Supplier<java.util.Map<String, Object>> localHealth =
+                ctx.getRegistry().lookupByNameAndType("localHealth", java.util.function.Supplier.class);
+        if (localHealth != null) {
+            system.section("local", localHealth::get);
+        }
         system.gauge("top_loras_queue_depth", queueDepth::getAsInt);
         ctx.getRegistry().bind("systemApi", system);
 
         String apiKey = settings.text("api.key");
-        HttpEdge.checkExposure(settings.text("server.host"), apiKey);
-        EventStream events = new EventStream(jobs::locateEvents, json, 20, 15_000);
+        // camel.server.host is what the server binds, whichever key or variable set it (EdgeServer checks again).
+        HttpEdge.checkExposure(settings.text("camel.server.host"), apiKey);
+        EdgeServer.checkPortFree(settings.text("camel.server.host"), settings.integer("camel.server.port"));
+        EventStream events = new EventStream(jobs::locateEvents, path -> HttpEdge.assetUrl(home.root(),
+                home.cache().resolve("outputs"), "/assets/outputs/", path), json, 20, 15_000);
+        ServerLimits limits = new ServerLimits(settings.duration("server.idle-timeout"),
+                settings.duration("server.header-timeout"), settings.duration("server.body-timeout"),
+                settings.integer("server.max-connections"), settings.integer("server.max-header-bytes"),
+                settings.integer("server.max-initial-line-bytes"));
         HttpEdge edge = new HttpEdge(apiKey, settings.longValue("api.max-body-bytes"),
                 settings.list("api.cors-origins"), home.cache().resolve("images"), home.cache().resolve("outputs"),
-                events, json);
+                events, json, limits);
         int port = settings.integer("server.port");
         ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.jsonvalidator.JsonValidationException;
+import org.apache.camel.component.jsonvalidator.NoJsonBodyValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +43,24 @@ public final class ApiErrorProcessor implements Processor {
             if (c instanceof Problem.Carrier carrier) {
                 return carrier.problem();
             }
-            if (c instanceof JsonValidationException v) {
+            if (c instanceof NoJsonBodyValidationException) {
+                return Problem.of(ErrorCode.INVALID_REQUEST, "the request has no body: send the JSON document as "
+                        + "the body, with 'Content-Type: application/json'", Map.of("field", "$"));
+            }
+            if (c instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+                return Problem.of(ErrorCode.INVALID_REQUEST, "the body is not one JSON document: "
+                        + j.getOriginalMessage() + dev.toploras.storage.Json.where(j), Map.of("field", "$"));
+            }
+            if (c instanceof JsonValidationException v && !v.getErrors().isEmpty()) {
                 Map<String, Object> details = new LinkedHashMap<>();
                 List<String> errors = v.getErrors().stream().map(Object::toString).sorted().toList();
                 details.put("errors", errors);
                 return Problem.of(ErrorCode.INVALID_REQUEST, "the request does not match its JSON Schema: "
                         + String.join("; ", errors), details);
             }
+        }
+        if (failure instanceof JsonValidationException) {
+            return Problem.of(ErrorCode.INVALID_REQUEST, "the body is not valid JSON", Map.of("field", "$"));
         }
         return failure == null ? Problem.of(ErrorCode.INTERNAL_ERROR, "unknown failure") : Problem.from(failure);
     }

@@ -42,9 +42,13 @@ public final class CatalogApi {
     private final RunStore runs;
     private final ObjectMapper json;
     private final Clock clock;
+    private final java.util.Set<String> knownTasks;
 
     public CatalogApi(Home home, CatalogSettings settings, CatalogCache cache, RunStore runs, ObjectMapper json,
-                      Clock clock) {
+                      Clock clock, java.util.Collection<String> knownTasks) {
+        java.util.Set<String> known = new java.util.TreeSet<>(knownTasks);
+        known.addAll(settings.tasks());
+        this.knownTasks = java.util.Set.copyOf(known);
         this.home = home;
         this.json = json;
         this.settings = settings;
@@ -54,8 +58,9 @@ public final class CatalogApi {
     }
 
     public ApiReply models(@Header("task") String task, @Header("q") String q, @Header("base_model") String baseModel,
-                           @Header("tag") String tag, @Header("sort") String sort, @Header("limit") Integer limit,
+                           @Header("tag") String tag, @Header("sort") String sort, @Header("limit") Object limit,
                            @Header("cursor") String cursor) {
+        Pager.limit(limit); // the query is checked before anything is looked up: a bad value is a 400, always
         String t = task == null || task.isBlank() ? settings.tasks().get(0) : task.trim();
         CacheDocument doc = cache.read(cacheFile(t)).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
                 "no leaderboard cached for task '" + t + "'; POST /api/v1/refresh?task=" + t + " builds it",
@@ -106,6 +111,13 @@ public final class CatalogApi {
     /** A forced refresh as a run; 409 while one for the same task is still running. */
     public synchronized CatalogRequest refreshRequest(@Header("task") String task) {
         String t = task == null || task.isBlank() ? settings.tasks().get(0) : task.trim();
+        if (!knownTasks.contains(t)) {
+            // A refresh writes a cache file per task: unknown names would each leave one behind.
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "unknown task '" + (t.length() <= 80 ? t
+                    : t.substring(0, 80) + "...") + "'; known tasks: " + new java.util.TreeSet<>(knownTasks)
+                    + " (api.known-tasks and catalog.tasks)", Map.of("field", "task", "known_tasks",
+                    new java.util.TreeSet<>(knownTasks)));
+        }
         SafeName.task(t);
         for (RunDocument r : runs.list()) {
             if ("running".equals(r.state()) && RunKind.REFRESH.wire().equals(r.kind()) && t.equals(r.params().get("task"))) {

@@ -31,12 +31,19 @@ public final class EventStream {
     private static final Set<String> TERMINAL_STAGES = Set.of("DONE", "FAILED", "CANCELED");
     private static final Set<String> TERMINAL_STATUS = Set.of("succeeded", "failed", "cancelled");
     private final Function<String, Optional<Path>> locate;
+    private final Function<String, String> assetUrl;
     private final ObjectMapper json;
     private final long pollMs;
     private final long heartbeatMs;
 
-    public EventStream(Function<String, Optional<Path>> locate, ObjectMapper json, long pollMs, long heartbeatMs) {
+    /**
+     * @param locate   the event log of a job id (empty for an unknown or unusable id: the store applies the id rule)
+     * @param assetUrl the /assets/... URL of a stored path as the log records it, or null
+     */
+    public EventStream(Function<String, Optional<Path>> locate, Function<String, String> assetUrl, ObjectMapper json,
+                       long pollMs, long heartbeatMs) {
         this.locate = locate;
+        this.assetUrl = assetUrl;
         this.json = json;
         this.pollMs = pollMs;
         this.heartbeatMs = heartbeatMs;
@@ -45,7 +52,8 @@ public final class EventStream {
     public void handle(RoutingContext ctx, String id) {
         Optional<Path> file = locate.apply(id);
         if (file.isEmpty()) {
-            byte[] body = toBytes(Map.of("error", Problem.of(ErrorCode.NOT_FOUND, "job " + id + " not found")));
+            String shown = id == null || id.length() <= 80 ? id : id.substring(0, 80) + "...";
+            byte[] body = toBytes(Map.of("error", Problem.of(ErrorCode.NOT_FOUND, "job " + shown + " not found")));
             ctx.response().setStatusCode(404).putHeader("Content-Type", "application/json; charset=utf-8")
                     .end(Buffer.buffer(body));
             return;
@@ -89,6 +97,8 @@ public final class EventStream {
         private long offset;
         private long lastId;
         private boolean closed;
+        /** The log holds the job's last event, already seen by the client (it reconnected at or after it). */
+        private boolean endedBefore;
         private Runnable onClose = () -> { };
 
         Tail(Path file, long after, HttpServerResponse response) {
@@ -129,6 +139,9 @@ public final class EventStream {
             }
             partial.reset();
             partial.write(bytes, start, bytes.length - start); // a line still being appended waits for its newline
+            if (endedBefore) {
+                close(true); // nothing more will come: the client has the end already
+            }
         }
 
         private void emit(String line) {
@@ -142,11 +155,14 @@ public final class EventStream {
                 return; // a line torn by a crash: skipped, the stream goes on
             }
             long id = e.path("id").asLong();
+            String type = e.path("type").asText("status");
+            boolean terminal = TERMINAL_TYPES.contains(type) || TERMINAL_STAGES.contains(e.path("stage").asText())
+                    || TERMINAL_STATUS.contains(e.path("payload").path("status").asText());
             if (id <= lastId) {
+                endedBefore |= terminal;
                 return;
             }
             lastId = id;
-            String type = e.path("type").asText("status");
             ObjectNode data = json.createObjectNode();
             data.set("job_id", e.get("job_id"));
             data.set("ts", e.get("ts"));
@@ -154,9 +170,16 @@ public final class EventStream {
             data.set("progress", e.get("progress"));
             data.set("message", e.get("message"));
             data.set("payload", e.get("payload"));
+            if ("asset".equals(type) && e.path("payload").isObject()) {
+                // The log records where the image is stored; a client needs the URL that serves it.
+                ObjectNode payload = ((ObjectNode) e.get("payload")).deepCopy();
+                String url = assetUrl.apply(payload.path("url").asText(null));
+                payload.put("path", payload.path("url").asText(null));
+                payload.put("url", url);
+                data.set("payload", payload);
+            }
             response.write("id: " + id + "\nevent: " + type + "\ndata: " + data + "\n\n");
-            if (TERMINAL_TYPES.contains(type) || TERMINAL_STAGES.contains(e.path("stage").asText())
-                    || TERMINAL_STATUS.contains(e.path("payload").path("status").asText())) {
+            if (terminal) {
                 close(true);
             }
         }

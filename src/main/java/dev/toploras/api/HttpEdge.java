@@ -31,6 +31,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * gallery ({@link WebApp}) is mounted here too, from the classpath only.
  */
 public final class HttpEdge {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpEdge.class);
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final Map<String, String> TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg",
             "image/jpeg", "gif", "image/gif", "webp", "image/webp", "avif", "image/avif", "json",
@@ -42,9 +43,11 @@ public final class HttpEdge {
     private final Path outputs;
     private final EventStream events;
     private final ObjectMapper json;
+    private final ServerLimits limits;
 
     public HttpEdge(String apiKey, long maxBodyBytes, List<String> corsOrigins, Path covers, Path outputs,
-                    EventStream events, ObjectMapper json) {
+                    EventStream events, ObjectMapper json, ServerLimits limits) {
+        this.limits = limits;
         this.events = events;
         this.apiKey = apiKey == null ? "" : apiKey;
         this.maxBodyBytes = maxBodyBytes;
@@ -54,11 +57,13 @@ public final class HttpEdge {
         this.json = json;
     }
 
-    /** Refuses a bind beyond loopback without an API key: anyone on the network could spend the user's quota. */
+    /**
+     * Refuses a bind beyond loopback without an API key: anyone on the network could spend the user's quota. Checked
+     * on the resolved camel.server.host before start, and again by {@link EdgeServer} on the address Camel bound.
+     */
     public static void checkExposure(String host, String apiKey) {
         if ((apiKey == null || apiKey.isBlank()) && !isLoopback(host)) {
-            throw new IllegalArgumentException("server.host=" + host + " would expose the API beyond this machine "
-                    + "without authentication: set api.key (env API_KEY) so clients must send it, or bind 127.0.0.1");
+            throw new ServerException.Exposed(host);
         }
     }
 
@@ -83,12 +88,15 @@ public final class HttpEdge {
     public void install(CamelContext camel, int port) {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        new EdgeServer(limits, apiKey, this::error).takeOver(router, port);
         if (!corsOrigins.isEmpty()) {
             router.route().order(-2000).handler(CorsHandler.create().addOrigins(corsOrigins)
                     .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
                     .allowedHeaders(Set.of("Content-Type", "Authorization", "X-API-Key", "X-ModelScope-Token",
                             "Last-Event-ID")));
         }
+        // Every failure of any route (a body over the cap, a client hanging up mid-request) comes through failed().
+        router.route().order(-3000).failureHandler(this::failed);
         router.route("/api/*").order(-1000).handler(this::guard);
         router.route("/assets/*").order(-1000).handler(this::guard);
         // SSE is a long-lived, streamed response: served here rather than through a Camel exchange.
@@ -99,8 +107,41 @@ public final class HttpEdge {
         router.route(HttpMethod.GET, "/assets/outputs/*").order(-900).handler(c -> serve(c, "/assets/outputs/",
                 outputs, "public, max-age=60"));
         new WebApp().install(router);
-        // Last resort for anything nothing else matched: the API's error shape rather than an HTML page.
-        router.route().order(100_000).handler(c -> error(c, ErrorCode.NOT_FOUND, "nothing at " + c.normalizedPath()));
+        // What no route took, in the API's error shape rather than Vert.x's plain text. Vert.x tells apart a path
+        // nobody serves (404), a method the path does not take (405) and a body type the route does not take (415).
+        router.errorHandler(404, c -> error(c, ErrorCode.NOT_FOUND, "nothing at " + c.normalizedPath()));
+        router.errorHandler(405, c -> error(c, ErrorCode.METHOD_NOT_ALLOWED, c.request().method() + " is not "
+                + "served at " + c.normalizedPath() + "; see /api/openapi.json for the methods of each path"));
+        router.errorHandler(415, c -> error(c, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as JSON with "
+                + "'Content-Type: application/json'"));
+        router.errorHandler(413, c -> error(c, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over "
+                + "api.max-body-bytes (" + maxBodyBytes + ")"));
+        router.errorHandler(400, c -> error(c, ErrorCode.INVALID_REQUEST, "the request could not be read"
+                + (c.failure() == null ? "" : ": " + c.failure().getMessage())));
+    }
+
+    /**
+     * A failure no route handled. A client that hung up (closed connection, reset, broken pipe) is its own doing and
+     * logged at DEBUG; anything else is ours: logged with its stack, answered as internal_error.
+     */
+    private void failed(RoutingContext ctx) {
+        Throwable t = ctx.failure();
+        if (t instanceof io.vertx.core.http.HttpClosedException || t instanceof IOException
+                || ctx.response().closed()) {
+            LOG.debug("client went away during {} {}: {}", ctx.request().method(), ctx.normalizedPath(), t);
+            return;
+        }
+        switch (ctx.statusCode()) {
+            case 413 -> error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over api.max-body-bytes ("
+                    + maxBodyBytes + ")");
+            case 400 -> error(ctx, ErrorCode.INVALID_REQUEST, "the request could not be read"
+                    + (t == null ? "" : ": " + t.getMessage()));
+            default -> {
+                LOG.error("HTTP request {} {} failed with status {}", ctx.request().method(), ctx.normalizedPath(),
+                        ctx.statusCode(), t);
+                error(ctx, ErrorCode.INTERNAL_ERROR, "internal error; the server log has the details");
+            }
+        }
     }
 
     private void guard(RoutingContext ctx) {
@@ -156,7 +197,7 @@ public final class HttpEdge {
      * The URL under {@code prefix} that serves {@code relativeToHome} (a path as the stores record it, relative to
      * {@code home}), or null when the file is not under {@code root}: the reverse of {@link #resolve}.
      */
-    static String assetUrl(Path home, Path root, String prefix, String relativeToHome) {
+    public static String assetUrl(Path home, Path root, String prefix, String relativeToHome) {
         if (relativeToHome == null) {
             return null;
         }
@@ -191,12 +232,24 @@ public final class HttpEdge {
     }
 
     private void error(RoutingContext ctx, ErrorCode code, String message) {
+        error(ctx.request(), code, message);
+    }
+
+    private void error(io.vertx.core.http.HttpServerRequest request, ErrorCode code, String message) {
+        io.vertx.core.http.HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
         try {
             byte[] body = json.writeValueAsBytes(Map.of("error", Problem.of(code, message)));
-            ctx.response().setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json; charset=utf-8")
+            if (response.headWritten()) {
+                response.end();
+                return;
+            }
+            response.setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json; charset=utf-8")
                     .end(io.vertx.core.buffer.Buffer.buffer(body));
         } catch (IOException e) {
-            ctx.response().setStatusCode(500).end();
+            response.setStatusCode(500).end();
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.toploras.errors.ErrorCode;
 import dev.toploras.errors.Problem;
 import dev.toploras.generation.JobIntake;
 import dev.toploras.jobs.JobDocument;
+import dev.toploras.jobs.JobId;
 import dev.toploras.jobs.JobStatus;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.RequestTokens;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.function.IntSupplier;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
@@ -34,16 +36,24 @@ import org.apache.camel.Variable;
  */
 public final class JobsApi {
     private static final int LOG_LINES = 20;
-    private static final int MAX_WAIT_SECONDS = 120;
     private final Home home;
     private final JobStore store;
     private final JobIntake intake;
     private final RequestTokens tokens;
     private final IntSupplier queueRoom;
     private final ObjectMapper json;
+    private final int maxWaitSeconds;
+    /**
+     * A waiting request holds one of the HTTP server's worker threads (platform-http runs every exchange on one), so
+     * only this many wait at once; the others are answered at once with 202, as if their wait had run out. Reads
+     * always find a free thread.
+     */
+    private final Semaphore waiting;
 
     public JobsApi(Home home, JobStore store, JobIntake intake, RequestTokens tokens, IntSupplier queueRoom,
-                   ObjectMapper json) {
+                   ObjectMapper json, int maxWaitSeconds, int maxWaiting) {
+        this.maxWaitSeconds = maxWaitSeconds;
+        this.waiting = new Semaphore(maxWaiting);
         this.home = home;
         this.store = store;
         this.intake = intake;
@@ -65,16 +75,25 @@ public final class JobsApi {
         return a;
     }
 
+    /** {@code ?wait} checked before anything is created: a request the API rejects leaves nothing behind. */
+    public Integer waitSeconds(@Header("wait") Object wait) {
+        return Queries.wholeNumber("wait", wait, 0, maxWaitSeconds);
+    }
+
     /** 202 at once, or with {@code ?wait=N} the seed-002 envelope once the job ends (202 again if it has not). */
-    public ApiReply accepted(JobIntake.Acceptance a, @Header("wait") Integer wait) throws InterruptedException {
-        if (wait != null && wait > 0) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(Math.min(wait, MAX_WAIT_SECONDS)).toNanos();
-            while (System.nanoTime() < deadline) {
-                JobDocument doc = document(a.jobId());
-                if (doc.status().isTerminal()) {
-                    return new ApiReply(200, envelope(doc), Map.of());
+    public ApiReply accepted(JobIntake.Acceptance a, @Variable("wait") Integer wait) throws InterruptedException {
+        if (wait != null && wait > 0 && waiting.tryAcquire()) {
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(wait).toNanos();
+                while (System.nanoTime() < deadline) {
+                    JobDocument doc = document(a.jobId());
+                    if (doc.status().isTerminal()) {
+                        return new ApiReply(200, envelope(doc), Map.of());
+                    }
+                    Thread.sleep(100);
                 }
-                Thread.sleep(50);
+            } finally {
+                waiting.release();
             }
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -108,7 +127,7 @@ public final class JobsApi {
     }
 
     public ApiReply list(@Header("status") String status, @Header("task") String task,
-                         @Header("model_id") String modelId, @Header("q") String q, @Header("limit") Integer limit,
+                         @Header("model_id") String modelId, @Header("q") String q, @Header("limit") Object limit,
                          @Header("cursor") String cursor) {
         JobStatus st = blank(status) ? null : parseStatus(status);
         String needle = blank(q) ? null : q.trim().toLowerCase(Locale.ROOT);
@@ -132,6 +151,8 @@ public final class JobsApi {
     ObjectNode view(JobDocument doc) {
         ObjectNode out = withAssetUrls(doc);
         int progress = 0;
+        String stage = null;
+        String message = null;
         Deque<String> log = new ArrayDeque<>();
         Path events = store.eventsFile(doc.task(), doc.jobId());
         if (Files.isRegularFile(events)) {
@@ -143,6 +164,8 @@ public final class JobsApi {
                         continue;
                     }
                     progress = Math.max(progress, e.path("progress").asInt());
+                    stage = e.path("stage").asText(stage);
+                    message = e.path("message").asText(message);
                     log.addLast(e.path("ts").asText() + " " + e.path("stage").asText() + " " + e.path("message").asText());
                     if (log.size() > LOG_LINES) {
                         log.removeFirst();
@@ -153,6 +176,12 @@ public final class JobsApi {
             }
         }
         out.put("progress", doc.status().isTerminal() ? 100 : progress);
+        out.put("stage", stage);
+        out.put("message", message);
+        Path manifest = store.manifestFile(doc.task(), doc.jobId());
+        out.put("manifest_url", Files.isRegularFile(manifest) ? HttpEdge.assetUrl(home.root(),
+                home.cache().resolve("outputs"), "/assets/outputs/", home.root().relativize(manifest).toString())
+                : null);
         ArrayNode lines = out.putArray("log");
         log.forEach(lines::add);
         return out;
@@ -192,7 +221,7 @@ public final class JobsApi {
             Map<String, Object> err = new LinkedHashMap<>();
             err.put("code", p.code());
             err.put("message", p.message());
-            err.put("detail", p.details());
+            err.put("details", p.details());
             env.put("error", err);
         }
         env.put("timing", doc.meta().timing());
@@ -204,7 +233,7 @@ public final class JobsApi {
     }
 
     JobDocument document(String jobId) {
-        if (jobId == null || !jobId.matches("[A-Za-z0-9._-]{1,64}") || jobId.startsWith(".")) {
+        if (!JobId.valid(jobId)) {
             throw ApiException.notFound("job " + jobId);
         }
         return store.find(jobId).orElseThrow(() -> ApiException.notFound("job " + jobId));

@@ -23,7 +23,8 @@ public final class Pager {
     public record Page<T>(List<T> items, String nextCursor, int total) {
     }
 
-    public static <T> Page<T> page(List<T> all, Function<T, String> sortKey, String cursor, Integer limit) {
+    /** {@code limit} is the query value as it came (text, a list when repeated, or null). */
+    public static <T> Page<T> page(List<T> all, Function<T, String> sortKey, String cursor, Object limit) {
         int n = limit(limit);
         String after = decode(cursor);
         List<T> sorted = all.stream().sorted(Comparator.comparing(sortKey)).toList();
@@ -33,15 +34,9 @@ public final class Pager {
         return new Page<>(List.copyOf(items), next, sorted.size());
     }
 
-    public static int limit(Integer limit) {
-        if (limit == null) {
-            return DEFAULT_LIMIT;
-        }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "limit must be 1.." + MAX_LIMIT + ", got " + limit,
-                    Map.of("field", "limit"));
-        }
-        return limit;
+    public static int limit(Object limit) {
+        Integer n = Queries.wholeNumber("limit", limit, 1, MAX_LIMIT);
+        return n == null ? DEFAULT_LIMIT : n;
     }
 
     /** Sorts newest first: a larger number gives a smaller key. */

@@ -30,7 +30,7 @@ public final class RunsApi {
     }
 
     public ApiReply list(@Header("state") String state, @Header("kind") String kind, @Header("q") String q,
-                         @Header("limit") Integer limit, @Header("cursor") String cursor) {
+                         @Header("limit") Object limit, @Header("cursor") String cursor) {
         String st = state == null || state.isBlank() ? null : parse(() -> RunState.parse(state.trim()).wire(), "state");
         String kd = kind == null || kind.isBlank() ? null : parse(() -> RunKind.parse(kind.trim()).wire(), "kind");
         String needle = q == null || q.isBlank() ? null : q.trim().toLowerCase(Locale.ROOT);
@@ -59,7 +59,7 @@ public final class RunsApi {
 
     public ApiReply items(@Header("run_id") String runId, @Header("stage") String stage,
                           @Header("has_warning") String hasWarning, @Header("q") String q,
-                          @Header("limit") Integer limit, @Header("cursor") String cursor) {
+                          @Header("limit") Object limit, @Header("cursor") String cursor) {
         runs.get(runId).orElseThrow(() -> ApiException.notFound("run " + runId));
         follow(runId);
         Boolean warned = hasWarning == null || hasWarning.isBlank() ? null : parse(() -> bool(hasWarning), "has_warning");

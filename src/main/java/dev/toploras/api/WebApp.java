@@ -12,7 +12,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +33,12 @@ public final class WebApp {
             + "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     private final ClassLoader loader;
-    private final Map<String, Optional<Asset>> assets = new ConcurrentHashMap<>();
+    /**
+     * Every file of the jar's web/ folder, read once at start. A request never asks the class loader for a name: the
+     * JDK's loader keeps something for every missing name it is asked for (about 250 bytes each), so names any
+     * client can make up (this path needs no key) would fill the heap. A miss is a lookup in this map, nothing more.
+     */
+    private final Map<String, Asset> assets;
 
     public WebApp() {
         this(WebApp.class.getClassLoader());
@@ -42,6 +46,38 @@ public final class WebApp {
 
     WebApp(ClassLoader loader) {
         this.loader = loader;
+        Map<String, Asset> found = new java.util.HashMap<>();
+        for (String name : names(loader)) {
+            load(name).ifPresent(a -> found.put(name, a));
+        }
+        this.assets = Map.copyOf(found);
+    }
+
+    /** The names under web/ in the jar (or the classes folder when run from a build), relative to web/. */
+    static java.util.List<String> names(ClassLoader loader) {
+        java.net.URL index = loader.getResource(ROOT + "index.html");
+        if (index == null) {
+            return java.util.List.of();
+        }
+        try {
+            if ("jar".equals(index.getProtocol())) {
+                java.net.URL jarUrl = ((java.net.JarURLConnection) index.openConnection()).getJarFileURL();
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(java.nio.file.Path.of(jarUrl.toURI())
+                        .toFile())) {
+                    return jar.stream().map(java.util.zip.ZipEntry::getName)
+                            .filter(n -> n.startsWith(ROOT) && !n.endsWith("/"))
+                            .map(n -> n.substring(ROOT.length())).filter(n -> NAME.matcher(n).matches()).toList();
+                }
+            }
+            java.nio.file.Path dir = java.nio.file.Path.of(index.toURI()).getParent();
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+                return files.filter(java.nio.file.Files::isRegularFile)
+                        .map(f -> dir.relativize(f).toString().replace('\\', '/'))
+                        .filter(n -> NAME.matcher(n).matches()).toList();
+            }
+        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+            throw new IllegalStateException("cannot list the web page's files at " + index + ": " + e.getMessage(), e);
+        }
     }
 
     record Asset(byte[] bytes, String type, String etag) {
@@ -76,7 +112,11 @@ public final class WebApp {
         if (name == null || !NAME.matcher(name).matches()) {
             return Optional.empty();
         }
-        return assets.computeIfAbsent(name, this::load);
+        return Optional.ofNullable(assets.get(name));
+    }
+
+    int cached() {
+        return assets.size();
     }
 
     private Optional<Asset> load(String name) {

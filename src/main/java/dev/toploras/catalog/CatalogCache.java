@@ -15,9 +15,20 @@ import org.slf4j.LoggerFactory;
 public final class CatalogCache {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogCache.class);
     private final ObjectMapper json;
+    private final boolean warnUnreadable;
 
     public CatalogCache(ObjectMapper json) {
+        this(json, true);
+    }
+
+    private CatalogCache(ObjectMapper json, boolean warnUnreadable) {
         this.json = json;
+        this.warnUnreadable = warnUnreadable;
+    }
+
+    /** One that takes an unreadable file for none without a warning: for a look ahead the route then repeats. */
+    public static CatalogCache quiet(ObjectMapper json) {
+        return new CatalogCache(json, false);
     }
 
     /** The cache as stored, or empty when there is none or it cannot be read (it is then rebuilt, not trusted). */
@@ -28,7 +39,9 @@ public final class CatalogCache {
         try {
             return Optional.of(json.readValue(file.toFile(), CacheDocument.class));
         } catch (IOException e) {
-            LOG.warn("ignoring unreadable cache {}: {}", file, e.getMessage());
+            if (warnUnreadable) {
+                LOG.warn("ignoring unreadable cache {}: {}", file, e.getMessage());
+            }
             return Optional.empty();
         }
     }

@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class CatalogSteps {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogSteps.class);
     /** Task names go into the listing request's JSON as they are, so they are held to ModelScope's own alphabet. */
-    private static final java.util.regex.Pattern TASK_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private final Home home;
     private final CatalogSettings settings;
     private final CatalogCache cache;
@@ -102,30 +101,14 @@ public final class CatalogSteps {
     }
 
     private CatalogRun open(CatalogRequest req) {
-        String task = req.task() == null ? settings.tasks().get(0) : req.task().trim();
-        if (!TASK_NAME.matcher(task).matches()) {
-            throw new CatalogException("--task must be a ModelScope task name such as text-to-image-synthesis"
-                    + " (letters, digits, '-', '_', '.'), got '" + task + "'");
-        }
-        String safe = SafeName.task(task);
-        int limit = req.limit() == null ? settings.limit() : req.limit();
-        if (limit < 1) {
-            throw new CatalogException("--limit must be at least 1, got " + limit);
-        }
-        CatalogSort sort = req.sort() == null ? settings.sort() : req.sort();
-        boolean perTask = req.perTaskCache() == null ? settings.perTaskCache() : req.perTaskCache();
-        Path cacheFile = req.cacheFile() != null ? req.cacheFile()
-                : home.cache().resolve(cacheFileName(safe, perTask, sort, settings.sort()));
-        Path imagesDir = req.imagesDir() != null ? req.imagesDir()
-                : perTask ? home.cache().resolve("images").resolve(safe) : home.cache().resolve("images");
-        CatalogRun run = new CatalogRun(task, limit, sort, cacheFile.toAbsolutePath(), imagesDir.toAbsolutePath(),
+        CacheTarget target = CacheTarget.of(req, settings, home);
+        String task = target.task();
+        int limit = target.limit();
+        CatalogSort sort = target.sort();
+        CatalogRun run = new CatalogRun(task, limit, sort, target.cacheFile(), target.imagesDir(),
                 settings.maxPages(), req.showProgress() ? CoverProgress.to(System.out) : CoverProgress.silent());
         if (!req.forceRefresh()) {
-            cache.read(cacheFile)
-                    .filter(doc -> task.equals(doc.task()))
-                    .filter(doc -> CatalogCache.isFresh(doc, settings.ttl(), clock.instant(), sort, limit))
-                    .map(doc -> CatalogCache.topOf(doc, limit))
-                    .ifPresent(run::servedFrom);
+            target.freshAnswer(cache, settings.ttl(), clock.instant()).ifPresent(run::servedFrom);
         }
         if (!run.isServedFromCache()) {
             // A caller that announced the run (POST /api/v1/refresh) has started it already; this refresh takes it over.

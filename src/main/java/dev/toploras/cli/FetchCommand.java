@@ -117,13 +117,23 @@ public final class FetchCommand implements Callable<Integer> {
             overrides.put("catalog.ttl", ttl.trim());
         }
         boolean progress = System.console() != null;
+        if (!forceRefresh) {
+            if (!parent.settingsAreKnown()) {
+                return ExitCode.USAGE;
+            }
+            // A fresh cache for every task needs no request, so no Camel either (start-up is most of a fetch).
+            var cached = CachedFetch.answer(parent.home(), parent.overrides(overrides), tasks, this::request);
+            if (cached.isPresent()) {
+                cached.get().forEach(result -> SummaryTable.print(out, result, parent.home()));
+                return ExitCode.OK;
+            }
+        }
         return parent.withRuntime(overrides, runtime -> {
             CatalogSteps steps = runtime.bean("catalogSteps", CatalogSteps.class);
             List<String> wanted = tasks == null || tasks.isEmpty() ? steps.settings().tasks() : tasks;
             int worst = ExitCode.OK;
             for (String task : wanted) {
-                CatalogRequest req = new CatalogRequest(task.trim(), limit, sort == null ? null : CatalogSort.parse(sort),
-                        forceRefresh, perTaskCache, cacheFile, imagesDir, progress, null);
+                CatalogRequest req = request(task);
                 try {
                     CatalogResult result = progress ? BarConsole.around(() -> refresh(runtime, req))
                             : refresh(runtime, req);
@@ -149,5 +159,10 @@ public final class FetchCommand implements Callable<Integer> {
                 ? " No access to ModelScope? Point the runtime at a mirror or stub: MODELSCOPE_BASE_URL=http://host:port"
                 + " (or --base-url)."
                 : "";
+    }
+
+    private CatalogRequest request(String task) {
+        return new CatalogRequest(task.trim(), limit, sort == null ? null : CatalogSort.parse(sort), forceRefresh,
+                perTaskCache, cacheFile, imagesDir, System.console() != null, null);
     }
 }

@@ -6,22 +6,24 @@ import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.InferenceClient;
 import dev.toploras.modelscope.RequestTokens;
-import dev.toploras.modelscope.UpstreamHealth;
-import dev.toploras.modelscope.UpstreamHttp;
 import dev.toploras.runtime.Home;
 import dev.toploras.runtime.Settings;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 
 /**
- * `serve` only: the job store, the inbox intake and the worker steps of routes/inbox and generation (moved as it
- * was from the former runtime/TopLorasBeans.serveBeans; one-shot commands never build it).
+ * `serve` only: the job store, the inbox intake, the worker beans of routes/generation.camel.yaml (one per
+ * responsibility; the job store holds the state) and what local backend routes may call (docs/seams.md).
  */
 public final class GenerationBeans implements CamelConfiguration {
     /** The ModelScope token's source; never bound in the registry. */
@@ -30,48 +32,82 @@ public final class GenerationBeans implements CamelConfiguration {
     Settings settings;
     @BeanInject("home")
     Home home;
-
-    public GenerationBeans(Supplier<Optional<String>> token) {
-        this.token = token;
-    }
     @BeanInject("json")
     ObjectMapper json;
     @BeanInject("clock")
     Clock clock;
-    @BeanInject("upstreamHealth")
-    UpstreamHealth upstreamHealth;
     @BeanInject("catalogSettings")
     CatalogSettings catalog;
 
+    public GenerationBeans(Supplier<Optional<String>> token) {
+        this.token = token;
+    }
+
     @Override
     public void configure(CamelContext ctx) throws Exception {
-        UpstreamHttp http = new UpstreamHttp(settings.duration("http.timeout"), upstreamHealth);
-        // Generation: the job store, the inbox intake and the worker steps of routes/inbox and generation.
+        localBackend(ctx, settings);
         GenerationSettings generation = settings.generation(catalog.tasks());
         JobStore jobs = new JobStore(home, json, clock);
-        String localUrl = settings.text("local.url");
-        LocalProcessor local = localUrl.isEmpty() ? new PreviewProcessor()
-                : new OpenAiImagesProcessor(new UpstreamHttp(settings.duration("local.timeout"), upstreamHealth), json,
-                localUrl);
+        // Temp files a killed process left behind (older than this JVM) go before anything reads the folders.
+        jobs.deleteCrashLeftovers(java.time.Instant.ofEpochMilli(
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()));
         RequestTokens requestTokens = new RequestTokens();
-        InferenceClient inference = new InferenceClient(http, json, settings.text("modelscope.inference-url"), token,
-                requestTokens);
+        InferenceClient inference = new InferenceClient(token, requestTokens);
         JobRequestReader requestReader = new JobRequestReader(json, generation.tasks());
         JobIntake jobIntake = new JobIntake(home, jobs, requestReader, json, generation.node());
-        GenerationSteps generationSteps = new GenerationSteps(home, jobs, inference, local, generation,
-                requestTokens);
+        JobRecords records = new JobRecords(jobs);
+        JobOutcomes outcomes = new JobOutcomes(records);
+        JobClaims claims = new JobClaims(records, inference, requestTokens, outcomes);
         ctx.getRegistry().bind("jobStore", jobs);
         ctx.getRegistry().bind("jobIntake", jobIntake);
+        ctx.getRegistry().bind("inboxGate", new dev.toploras.inbox.InboxGate(
+                java.nio.file.Path.of(settings.text("inbox.dir")), json));
         ctx.getRegistry().bind("requestTokens", requestTokens);
-        ctx.getRegistry().bind("generationSteps", generationSteps);
         ctx.getRegistry().bind("jobRequestReader", requestReader);
+        ctx.getRegistry().bind("inference", inference);
+        ctx.getRegistry().bind("jobClaims", claims);
+        ctx.getRegistry().bind("jobOutcomes", outcomes);
+        ctx.getRegistry().bind("remoteSteps", new RemoteSteps(records, inference, generation.pollTimeout(), claims));
+        ctx.getRegistry().bind("jobImages", new JobImages(home, records, generation.maxImageBytes()));
+        ctx.getRegistry().bind("jobEvents", new JobEvents(jobs));
+        ctx.getRegistry().bind("localPreview", new PreviewProcessor());
+        ctx.getRegistry().bind("openAiImages", new OpenAiImages(json));
+        ctx.getRegistry().bind("renderedImages", new RenderedImages());
+
+        // For /api/health and the HTTP API's queue_full check (ApiBeans looks these two up).
+        Supplier<Map<String, Object>> health = () -> {
+            Map<String, Object> h = new LinkedHashMap<>(outcomes.health());
+            h.put("workers_busy", claims.busy());
+            return h;
+        };
+        ctx.getRegistry().bind("generationHealth", health);
+        // Room on the generation.queue endpoint when it is an in-process queue; a broker reports no limit here.
+        String queueUri = settings.text("generation.queue");
+        IntSupplier queueRoom = () -> ctx.getEndpoint(queueUri) instanceof SedaEndpoint seda
+                ? seda.getQueue().remainingCapacity() : Integer.MAX_VALUE;
+        ctx.getRegistry().bind("generationQueueRoom", queueRoom);
+
         ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                    generationSteps.stopping();
+                    claims.stopping();
                 }
             }
         });
+    }
+
+    /**
+     * local.backend names the backend; left empty it is openai when local.url is set (configurations from before
+     * local.backend existed) and the preview otherwise. The choice is written back as an override, so
+     * local.endpoint (direct:local-{{local.backend}}) resolves to the same backend.
+     */
+    static String localBackend(CamelContext ctx, Settings settings) {
+        String backend = settings.text("local.backend");
+        if (backend.isEmpty()) {
+            backend = settings.text("local.url").isEmpty() ? "preview" : "openai";
+            ctx.getPropertiesComponent().addOverrideProperty("local.backend", backend);
+        }
+        return backend;
     }
 }

@@ -1,23 +1,25 @@
 package dev.toploras.generation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.ValidationMessage;
 import dev.toploras.errors.ErrorCode;
 import dev.toploras.errors.Problem;
+import dev.toploras.jobs.JobConflictException;
 import dev.toploras.jobs.JobDocument;
+import dev.toploras.jobs.JobParams;
 import dev.toploras.jobs.JobException;
 import dev.toploras.jobs.JobRequest;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.runtime.Home;
-import dev.toploras.storage.AtomicFiles;
-import java.io.IOException;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Variable;
 import org.apache.camel.component.jsonvalidator.JsonValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +45,7 @@ public final class JobIntake {
     }
 
     /** Returns the new job's id, or null when the same job_id or idempotency_key was accepted before. */
-    public String accept(byte[] body, String fileName) {
+    public String accept(byte[] body, @Header("CamelFileName") String fileName) {
         Acceptance a = acceptRequest(body, "inbox/" + fileName);
         return a.created() ? a.jobId() : null;
     }
@@ -55,52 +57,53 @@ public final class JobIntake {
     /** The one way a request becomes a job, whatever brought it (inbox file, HTTP, batch). */
     public Acceptance acceptRequest(byte[] body, String source) {
         JobRequest request = reader.read(body);
-        Optional<JobDocument> existing = store.find(request.jobId());
-        if (existing.isPresent()) {
-            LOG.info("{}: job {} exists already ({}); not run again", source, request.jobId(),
-                    existing.get().status());
-            return new Acceptance(request.jobId(), false);
-        }
-        if (request.idempotencyKey() != null) {
-            Optional<String> earlier = store.jobForKey(request.idempotencyKey());
-            if (earlier.isPresent()) {
-                LOG.info("{}: idempotency_key already used by job {}; not run again", source, earlier.get());
-                return new Acceptance(earlier.get(), false);
+        JobStore.Creation c = store.createOnce(JobDocument.queued(request, store.clock().instant(), node));
+        if (!c.created()) {
+            if (c.jobId().equals(request.jobId())) {
+                store.find(c.jobId()).filter(earlier -> !sameRequest(earlier.request(), request)).ifPresent(earlier -> {
+                    throw new JobConflictException(c.jobId(), earlier.status());
+                });
             }
-        }
-        store.create(JobDocument.queued(request, store.clock().instant(), node));
-        if (request.idempotencyKey() != null) {
-            store.rememberKey(request.idempotencyKey(), request.jobId());
+            LOG.info("{}: job {} exists already (job_id or idempotency_key); not run again", source, c.jobId());
+            return new Acceptance(c.jobId(), false);
         }
         LOG.info("{}: queued job {} ({}, backend {})", source, request.jobId(), request.task(),
                 request.backend().wire());
         return new Acceptance(request.jobId(), true);
     }
 
+    /** The same job asked for again (a retry); a seed the worker drew for a request without one does not count. */
+    static boolean sameRequest(JobRequest earlier, JobRequest again) {
+        JobParams p = earlier.params();
+        JobParams asked = again.params();
+        JobParams comparable = asked.seed() != null || p == null ? p : new JobParams(p.prompt(), p.negativePrompt(),
+                p.size(), p.steps(), p.guidance(), null, p.sampler(), p.strength());
+        return earlier.task().equals(again.task()) && java.util.Objects.equals(earlier.modelId(), again.modelId())
+                && earlier.loras().equals(again.loras()) && asked.equals(comparable)
+                && earlier.backend() == again.backend();
+    }
+
     /**
-     * Writes inbox/.error/{@code <name>}.error.json; the file consumer then moves the file beside it. When the job
-     * was already stored ({@code jobId} set) only the hand-over to the queue failed: the document stays queued and
-     * the next start runs it, which the message says.
+     * Why an inbox file is rejected, for inbox/.error/{@code <name>}.error.json (written by the inbox gate; the file
+     * consumer then moves the file beside it). When the job was already stored ({@code jobId} set) only the
+     * hand-over to the queue failed: the document stays queued and the next start runs it, which the message says.
+     * Arguments come from the exchange, never spliced into an expression: a file name may hold any character.
      */
-    public void reject(Exception e, String fileName, long length, String jobId) {
+    public Problem rejection(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e,
+                             @Header("CamelFileName") String fileName, @Header("CamelFileLength") Long length,
+                             @Variable("jobId") String jobId) {
         Problem problem = jobId != null
                 ? Problem.of(ErrorCode.TIMEOUT, "job " + jobId + " is stored as queued but the generation queue "
                         + "stayed full (" + e.getMessage() + "); it runs after the next start of serve, or raise "
                         + "generation.queue-size", Map.of("job_id", jobId))
-                : length == 0
+                : length != null && length == 0
                 ? Problem.of(ErrorCode.INVALID_REQUEST, "the file is empty; write a job request such as "
                         + "{\"task\": \"text-to-image-synthesis\", \"model_id\": ..., \"params\": {\"prompt\": ...}}",
                         Map.of("field", "$"))
                 : problemOf(e);
-        try {
-            ObjectNode doc = json.valueToTree(problem);
-            doc.put("file", fileName);
-            AtomicFiles.write(home.inbox().resolve(".error").resolve(fileName + ".error.json"),
-                    json.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
-        } catch (IOException ex) {
-            throw new IllegalStateException("a problem record always serialises", ex);
-        }
-        LOG.warn("inbox/{} rejected: {}", fileName, problem.message());
+        LOG.warn("inbox/{} rejected: {}", fileName.length() <= 80 ? fileName : fileName.substring(0, 80) + "...",
+                problem.message());
+        return problem;
     }
 
     static Problem problemOf(Throwable e) {
@@ -113,17 +116,13 @@ public final class JobIntake {
             }
             if (c instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
                 return Problem.of(ErrorCode.INVALID_REQUEST, "the file is not valid JSON: " + j.getOriginalMessage()
-                        + location(j), Map.of("field", "$"));
+                        + dev.toploras.storage.Json.where(j), Map.of("field", "$"));
             }
         }
         return Problem.of(ErrorCode.INVALID_REQUEST, "the request could not be read: " + e.getMessage(),
                 Map.of("field", "$"));
     }
 
-    private static String location(com.fasterxml.jackson.core.JsonProcessingException j) {
-        return j.getLocation() == null ? ""
-                : " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
-    }
 
     private static Problem schemaProblem(JsonValidationException v) {
         List<ValidationMessage> errors = v.getErrors().stream()

@@ -2,7 +2,6 @@ package dev.toploras.generation;
 
 import dev.toploras.jobs.JobParams;
 import dev.toploras.jobs.JobRequest;
-import dev.toploras.storage.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -12,9 +11,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.imageio.ImageIO;
 
@@ -23,26 +22,19 @@ import javax.imageio.ImageIO;
  * meta.backend, that it is a preview drawn from the parameters and not a model output. Same parameters, same
  * bytes. Kept cheap (flat fills, a few lines of text, grey levels only) so a thousand jobs take seconds.
  */
-public final class PreviewProcessor implements LocalProcessor {
+public final class PreviewProcessor {
     public static final String NAME = "local-preview";
     static {
         // No display on a server; AWT must not try to find one.
         System.setProperty("java.awt.headless", "true");
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<LocalImage> render(JobRequest job, Path dir) {
-        JobParams p = job.params();
-        int w = p.width();
-        int h = p.height();
-        Path file = dir.resolve("0.png");
-        AtomicFiles.write(file, png(job, w, h));
-        return List.of(new LocalImage(file, "image/png", w, h));
+    /** The step of routes/local-preview.camel.yaml: the job Map in, one PNG out (the worker stores it). */
+    public List<RenderedImage> render(Map<String, Object> job) {
+        JobRequest request = LocalJob.request(job);
+        int w = request.params().width();
+        int h = request.params().height();
+        return List.of(new RenderedImage(png(request, w, h), "image/png", w, h));
     }
 
     byte[] png(JobRequest job, int w, int h) {

@@ -1,5 +1,6 @@
 package dev.toploras.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.toploras.errors.Problem;
@@ -20,26 +21,32 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
                           Problem error) {
 
     public record Meta(String backend, int attempts, Double durationSeconds, String node, String remoteTaskId,
-                       List<Problem> notes, Timing timing) {
+                       List<Problem> notes, Timing timing,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> local) {
         public Meta {
             notes = notes == null ? List.of() : List.copyOf(notes);
             timing = timing == null ? new Timing(0, List.of()) : timing;
         }
 
         public Meta withAttempts(int n) {
-            return new Meta(backend, n, durationSeconds, node, remoteTaskId, notes, timing);
+            return new Meta(backend, n, durationSeconds, node, remoteTaskId, notes, timing, local);
         }
 
         public Meta withBackend(String b) {
-            return new Meta(b, attempts, durationSeconds, node, remoteTaskId, notes, timing);
+            return new Meta(b, attempts, durationSeconds, node, remoteTaskId, notes, timing, local);
         }
 
         public Meta withRemoteTaskId(String id) {
-            return new Meta(backend, attempts, durationSeconds, node, id, notes, timing);
+            return new Meta(backend, attempts, durationSeconds, node, id, notes, timing, local);
+        }
+
+        /** What a local backend reported about its render (its files' hashes, resolved parameters). */
+        public Meta withLocal(Map<String, Object> l) {
+            return new Meta(backend, attempts, durationSeconds, node, remoteTaskId, notes, timing, l);
         }
 
         public Meta withTiming(Timing t) {
-            return new Meta(backend, attempts, durationSeconds, node, remoteTaskId, notes, t);
+            return new Meta(backend, attempts, durationSeconds, node, remoteTaskId, notes, t, local);
         }
     }
 
@@ -65,7 +72,7 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
     public static JobDocument queued(JobRequest r, Instant now, String node) {
         return new JobDocument(r.jobId(), r.task(), r.modelId(), r.loras(), r.params(), r.backend(),
                 r.idempotencyKey(), JobStatus.QUEUED, now, null, null,
-                new Meta(null, 0, null, node, null, List.of(), null), List.of(), null);
+                new Meta(null, 0, null, node, null, List.of(), null, null), List.of(), null);
     }
 
     public JobRequest request() {
@@ -79,7 +86,7 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
         Meta m = meta;
         if (to.isTerminal() && started != null) {
             m = new Meta(m.backend(), m.attempts(), (now.toEpochMilli() - started.toEpochMilli()) / 1000.0, m.node(),
-                    m.remoteTaskId(), m.notes(), m.timing());
+                    m.remoteTaskId(), m.notes(), m.timing(), m.local());
         }
         return new JobDocument(jobId, task, modelId, loras, params, backend, idempotencyKey, to, createdAt, started,
                 completed, m, result, error);
@@ -88,6 +95,11 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
     public JobDocument withMeta(Meta m) {
         return new JobDocument(jobId, task, modelId, loras, params, backend, idempotencyKey, status, createdAt,
                 startedAt, completedAt, m, result, error);
+    }
+
+    public JobDocument withParams(JobParams p) {
+        return new JobDocument(jobId, task, modelId, loras, p, backend, idempotencyKey, status, createdAt,
+                startedAt, completedAt, meta, result, error);
     }
 
     public JobDocument withResult(List<ResultImage> images) {
@@ -104,6 +116,6 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
         List<Problem> notes = new ArrayList<>(meta.notes());
         notes.add(note);
         return withMeta(new Meta(meta.backend(), meta.attempts(), meta.durationSeconds(), meta.node(),
-                meta.remoteTaskId(), notes, meta.timing()));
+                meta.remoteTaskId(), notes, meta.timing(), meta.local()));
     }
 }

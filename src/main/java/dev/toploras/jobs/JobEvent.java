@@ -10,6 +10,7 @@ public record JobEvent(long id, String jobId, Instant ts, String type, Stage sta
                        Map<String, Object> payload) {
     public static final String STATUS = "status";
     public static final String LOG = "log";
+    public static final String PROGRESS = "progress";
     public static final String ASSET = "asset";
     public static final String DONE = "done";
     public static final String FAILED = "failed";

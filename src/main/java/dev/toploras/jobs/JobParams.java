@@ -9,6 +9,11 @@ public record JobParams(String prompt, String negativePrompt, String size, Integ
                         Long seed, String sampler, Double strength) {
     public static final String DEFAULT_SIZE = "1024x1024";
 
+    /** The same parameters with the seed a render used, so the job can be run again to the same image. */
+    public JobParams withSeed(long s) {
+        return new JobParams(prompt, negativePrompt, size, steps, guidance, s, sampler, strength);
+    }
+
     public int width() {
         return dimension(0);
     }

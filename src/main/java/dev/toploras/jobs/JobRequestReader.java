@@ -1,5 +1,6 @@
 package dev.toploras.jobs;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -26,9 +27,13 @@ public final class JobRequestReader {
     public JobRequest read(byte[] body) {
         JsonNode n;
         try {
-            n = json.readTree(body);
+            // One document: text after it (garbage, a second object) would otherwise be dropped unseen.
+            n = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidJobRequestException("$", "the request is not one JSON document: " + e.getOriginalMessage()
+                    + dev.toploras.storage.Json.where(e));
         } catch (IOException e) {
-            throw new InvalidJobRequestException("$", "the file is not valid JSON: " + e.getMessage());
+            throw new InvalidJobRequestException("$", "the request could not be read: " + e.getMessage());
         }
         if (n == null || !n.isObject()) {
             throw new InvalidJobRequestException("$", "a job request is a JSON object, e.g. {\"task\": ...}");
@@ -36,9 +41,8 @@ public final class JobRequestReader {
         String jobId = text(n, "job_id");
         if (jobId == null) {
             jobId = UUID.randomUUID().toString();
-        } else if (jobId.startsWith(".")) {
-            throw new InvalidJobRequestException("job_id", "job_id '" + jobId + "' may not start with '.' "
-                    + "(no hidden files, no '..'); use letters, digits, '.', '_' or '-'");
+        } else {
+            jobId = new JobId(jobId).value();
         }
         String task = text(n, "task");
         if (task == null || task.startsWith(".") || task.contains("/") || task.contains("\\")) {

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -34,15 +35,19 @@ public final class JobStore {
     private static final String DOC = ".json";
     private static final String EVENTS = ".events.jsonl";
     private static final String CANCEL = ".cancel";
+    private static final String MANIFEST = "manifest.json";
 
     private final Path outputs;
+    private final Path homeRoot;
     private final ObjectMapper json;
     private final JobDocumentSchema schema;
     private final Clock clock;
     private final Map<String, AtomicLong> lastEventIds = new ConcurrentHashMap<>();
+    private final Object creating = new Object();
 
     public JobStore(Home home, ObjectMapper json, Clock clock) {
         this.outputs = home.cache().resolve("outputs");
+        this.homeRoot = home.root();
         this.json = json;
         this.schema = new JobDocumentSchema();
         this.clock = clock;
@@ -56,16 +61,21 @@ public final class JobStore {
         return outputs.resolve(SafeName.task(task));
     }
 
+    /** Every path of a job is built here, from an id that passed {@link JobId}'s rule: none can leave its folder. */
+    private Path jobFile(String task, String jobId, String suffix) {
+        return folder(task).resolve(new JobId(jobId).value() + suffix);
+    }
+
     public Path documentFile(String task, String jobId) {
-        return folder(task).resolve(jobId + DOC);
+        return jobFile(task, jobId, DOC);
     }
 
     public Path eventsFile(String task, String jobId) {
-        return folder(task).resolve(jobId + EVENTS);
+        return jobFile(task, jobId, EVENTS);
     }
 
     public Path imagesDir(String task, String jobId) {
-        return folder(task).resolve(jobId);
+        return jobFile(task, jobId, "");
     }
 
     /** The event log of a job found by its id alone (beside its document), for readers such as SSE. */
@@ -73,15 +83,18 @@ public final class JobStore {
         return locate(jobId).map(doc -> doc.resolveSibling(jobId + EVENTS));
     }
 
-    /** Job ids are unique across tasks, so a job is found by its id alone. */
+    /**
+     * Job ids are unique across tasks, so a job is found by its id alone. An id that breaks the rule names no job
+     * (and no path is built from it); a document is looked for in task folders only, never in hidden ones.
+     */
     public Optional<Path> locate(String jobId) {
-        if (!Files.isDirectory(outputs)) {
+        if (!JobId.valid(jobId) || !Files.isDirectory(outputs)) {
             return Optional.empty();
         }
         try (Stream<Path> dirs = Files.list(outputs)) {
             return dirs.filter(d -> !d.getFileName().toString().startsWith("."))
                     .map(d -> d.resolve(jobId + DOC))
-                    .filter(Files::isRegularFile)
+                    .filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
                     .findFirst();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + outputs + ": " + e.getMessage(), e);
@@ -100,17 +113,63 @@ public final class JobStore {
         }
     }
 
-    /** The first write of a job: its document, status queued, and the first event. */
+    /**
+     * Creates a job that must be new (tools, tests, restarts): as {@link #createOnce}, but a job id or key that exists
+     * already is an error rather than an answer.
+     */
     public JobDocument create(JobDocument queued) {
-        write(queued);
-        append(queued, JobEvent.STATUS, Stage.QUEUED, "queued", Map.of("status", JobStatus.QUEUED.wire()));
+        Creation c = createOnce(queued);
+        if (!c.created()) {
+            throw new IllegalStateException("job " + c.jobId() + " exists already (job_id or idempotency_key)");
+        }
         return queued;
     }
 
-    /** The one place a status changes: checked by the transition table, written, then told in the event log. */
+    /** What {@link #createOnce} did: the job a request names, and whether this call created it. */
+    public record Creation(String jobId, boolean created) {
+    }
+
+    /**
+     * The first write of a job: its first event, then its document, status queued. Exactly one of any number of
+     * concurrent requests for one job id, or for one idempotency key, creates the job: the key is claimed and the
+     * document written with create-new on the file system (a hard link, which fails when the name is taken), and
+     * this process also takes them one at a time so a request that loses the race finds the winner's document.
+     */
+    public Creation createOnce(JobDocument queued) {
+        String jobId = new JobId(queued.jobId()).value();
+        byte[] document = bytes(queued); // checked against the schema before anything is claimed
+        synchronized (creating) {
+            if (locate(jobId).isPresent()) {
+                return new Creation(jobId, false);
+            }
+            String key = queued.idempotencyKey();
+            if (key != null) {
+                Optional<String> earlier = claimKey(key, jobId);
+                if (earlier.isPresent()) {
+                    return new Creation(earlier.get(), false);
+                }
+            }
+            // No document, and creation is ours alone: a log left here is the remains of a creation a crash cut
+            // short (before the document was written); it describes no job, so it starts again.
+            Path events = eventsFile(queued.task(), jobId);
+            AtomicFiles.deleteQuietly(events);
+            lastEventIds.remove(jobId);
+            append(queued, JobEvent.STATUS, Stage.QUEUED, "queued", Map.of("status", JobStatus.QUEUED.wire()));
+            if (!AtomicFiles.createNew(documentFile(queued.task(), jobId), document)) {
+                return new Creation(jobId, false); // another process wrote it between our look and our link
+            }
+            return new Creation(jobId, true);
+        }
+    }
+
+    /**
+     * The one place a status changes: checked by the transition table, told in the event log, then written. The
+     * event comes first so a crash between the two leaves a log that is ahead of its document, never one that
+     * misses a change the document shows.
+     */
     public JobDocument moveTo(JobDocument current, JobStatus next, String message) {
         JobDocument moved = current.withStatus(next, clock.instant());
-        write(moved);
+        byte[] doc = bytes(moved);
         String type = switch (next) {
             case SUCCEEDED -> JobEvent.DONE;
             case FAILED -> JobEvent.FAILED;
@@ -120,10 +179,62 @@ public final class JobStore {
                 ? Map.of("status", next.wire())
                 : Map.of("status", next.wire(), "error", moved.error());
         append(moved, type, Stage.of(next), message, payload);
+        AtomicFiles.write(documentFile(moved.task(), moved.jobId()), doc);
         if (next.isTerminal()) {
+            writeManifest(moved);
             lastEventIds.remove(moved.jobId());
         }
         return moved;
+    }
+
+    /** {@code <job_id>/manifest.json}: where a finished job's files are, for clients that fetch them all. */
+    public Path manifestFile(String task, String jobId) {
+        return imagesDir(task, jobId).resolve(MANIFEST);
+    }
+
+    /**
+     * Lists a finished job's files (role, path relative to the home, mime, bytes): the document, the event log and
+     * each result image, in the job's own folder. Written atomically after the document, so it never names a file
+     * that is not there yet. A job that stored nothing has no folder and gets none.
+     */
+    private void writeManifest(JobDocument doc) {
+        if (!Files.isDirectory(imagesDir(doc.task(), doc.jobId()), LinkOption.NOFOLLOW_LINKS)) {
+            return; // nothing was stored for it (cancelled or failed before any output): no folder is made for it
+        }
+        Path home = homeRoot;
+        List<Map<String, Object>> files = new ArrayList<>();
+        files.add(entry(home, "document", documentFile(doc.task(), doc.jobId()), "application/json"));
+        files.add(entry(home, "events", eventsFile(doc.task(), doc.jobId()), "application/x-ndjson"));
+        for (JobDocument.ResultImage image : doc.result() == null ? List.<JobDocument.ResultImage>of() : doc.result()) {
+            if (image.data() != null && image.data().url() != null) {
+                files.add(entry(home, "image", home.resolve(image.data().url()).normalize(), image.data().mime()));
+            }
+        }
+        Map<String, Object> manifest = new java.util.LinkedHashMap<>();
+        manifest.put("job_id", doc.jobId());
+        manifest.put("status", doc.status().wire());
+        manifest.put("files", files);
+        try {
+            AtomicFiles.write(manifestFile(doc.task(), doc.jobId()), json.writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(manifest));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise the manifest of " + doc.jobId(), e);
+        }
+    }
+
+    private static Map<String, Object> entry(Path home, String role, Path file, String mime) {
+        Map<String, Object> e = new java.util.LinkedHashMap<>();
+        e.put("role", role);
+        e.put("path", home.relativize(file).toString().replace('\\', '/'));
+        e.put("mime", mime);
+        long bytes;
+        try {
+            bytes = Files.size(file);
+        } catch (IOException missing) {
+            bytes = -1;
+        }
+        e.put("bytes", bytes);
+        return e;
     }
 
     /** Saves changes that keep the status (meta, notes, results). */
@@ -134,6 +245,11 @@ public final class JobStore {
 
     public void log(JobDocument doc, Stage stage, String message) {
         append(doc, JobEvent.LOG, stage, message, Map.of());
+    }
+
+    /** How far a stage has got, for the progress bar; a backend's percent replaces the stage's fixed one. */
+    public void progress(JobDocument doc, Stage stage, int percent, String message) {
+        append(doc, JobEvent.PROGRESS, stage, Math.max(0, Math.min(100, percent)), message, Map.of());
     }
 
     public void asset(JobDocument doc, JobDocument.ResultImage image) {
@@ -154,7 +270,9 @@ public final class JobStore {
         }
         // Directory streams, not Files.walk: a walk fails on a temp file renamed away while it looks at it, and
         // writers rename temp files all the time.
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(outputs, Files::isDirectory)) {
+        // Task folders only: hidden ones (.keys) hold other files that happen to end in .json.
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(outputs, d -> Files.isDirectory(d,
+                LinkOption.NOFOLLOW_LINKS) && !d.getFileName().toString().startsWith("."))) {
             for (Path dir : tasks) {
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + DOC)) {
                     for (Path f : files) {
@@ -162,13 +280,21 @@ public final class JobStore {
                             continue;
                         }
                         try {
-                            out.add(read(f));
+                            JobDocument doc = read(f);
+                            if (describes(doc, f)) {
+                                out.add(doc);
+                            } else {
+                                LOG.warn("skipping {}: not a job document (no job_id, task, status or created_at "
+                                        + "matching its name)", f);
+                            }
                         } catch (RuntimeException e) {
                             if (Files.exists(f)) {
                                 LOG.warn("skipping unreadable job file {}: {}", f, e.getMessage());
                             }
                         }
                     }
+                } catch (IOException e) {
+                    LOG.warn("skipping job folder {}: {}", dir, e.getMessage());
                 }
             }
         } catch (IOException e) {
@@ -180,8 +306,43 @@ public final class JobStore {
 
     private boolean isDocument(Path p) {
         String name = p.getFileName().toString();
-        return name.endsWith(DOC) && !name.startsWith(".") && Files.isRegularFile(p)
+        return name.endsWith(DOC) && !name.startsWith(".") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
                 && outputs.relativize(p).getNameCount() == 2;
+    }
+
+    /** A file that parsed is a job document only if it has the fields every document has, and its own name. */
+    private static boolean describes(JobDocument doc, Path file) {
+        return doc.jobId() != null && doc.task() != null && doc.status() != null && doc.createdAt() != null
+                && doc.params() != null && file.getFileName().toString().equals(doc.jobId() + DOC);
+    }
+
+    /**
+     * Deletes the temp files a killed process left among the job files (documents, logs, images), those older than
+     * {@code before} (this process's start): younger ones belong to a writer at work.
+     */
+    public int deleteCrashLeftovers(java.time.Instant before) {
+        int n = AtomicFiles.deleteStaleTemps(outputs.resolve(".keys"), before);
+        if (!Files.isDirectory(outputs)) {
+            return n;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(outputs, d -> Files.isDirectory(d,
+                LinkOption.NOFOLLOW_LINKS) && !d.getFileName().toString().startsWith("."))) {
+            for (Path dir : tasks) {
+                n += AtomicFiles.deleteStaleTemps(dir, before);
+                try (DirectoryStream<Path> jobs = Files.newDirectoryStream(dir, d -> Files.isDirectory(d,
+                        LinkOption.NOFOLLOW_LINKS))) {
+                    for (Path images : jobs) {
+                        n += AtomicFiles.deleteStaleTemps(images, before);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("could not look for temp files under {}: {}", outputs, e.getMessage());
+        }
+        if (n > 0) {
+            LOG.info("deleted {} temp file(s) left by a process that stopped mid-write", n);
+        }
+        return n;
     }
 
     /** Written by another process (the CLI); only the runtime acts on it, so the document keeps one writer. */
@@ -195,7 +356,7 @@ public final class JobStore {
     }
 
     /** The job an idempotency key already started, if any. */
-    public Optional<String> jobForKey(String key) {
+    private Optional<String> jobForKey(String key) {
         Path f = keyFile(key);
         if (!Files.isRegularFile(f)) {
             return Optional.empty();
@@ -207,8 +368,13 @@ public final class JobStore {
         }
     }
 
-    public void rememberKey(String key, String jobId) {
-        AtomicFiles.writeString(keyFile(key), json.createObjectNode().put("job_id", jobId).toString() + "\n");
+    /** Claims {@code key} for {@code jobId} unless a job holds it already; returns that earlier job. */
+    private Optional<String> claimKey(String key, String jobId) {
+        byte[] claim = (json.createObjectNode().put("job_id", jobId).toString() + "\n").getBytes(StandardCharsets.UTF_8);
+        if (AtomicFiles.createNew(keyFile(key), claim)) {
+            return Optional.empty();
+        }
+        return jobForKey(key);
     }
 
     /** Keys are user text: stored under their hash, never as a file name. */
@@ -221,11 +387,15 @@ public final class JobStore {
     }
 
     private void write(JobDocument doc) {
+        AtomicFiles.write(documentFile(doc.task(), doc.jobId()), bytes(doc));
+    }
+
+    /** The document as stored, checked against its schema first: a reader is never handed a file it cannot trust. */
+    private byte[] bytes(JobDocument doc) {
         JsonNode tree = json.valueToTree(doc);
         schema.check(tree);
         try {
-            AtomicFiles.write(documentFile(doc.task(), doc.jobId()), json.writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(tree));
+            return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serialise job " + doc.jobId() + ": " + e.getMessage(), e);
         }
@@ -236,11 +406,16 @@ public final class JobStore {
      * the rename trick of {@link AtomicFiles} would make every append rewrite the whole log.
      */
     private void append(JobDocument doc, String type, Stage stage, String message, Map<String, Object> payload) {
+        append(doc, type, stage, stage.progress(), message, payload);
+    }
+
+    private void append(JobDocument doc, String type, Stage stage, int progress, String message,
+                        Map<String, Object> payload) {
         Path file = eventsFile(doc.task(), doc.jobId());
         AtomicLong lastId = lastEventIds.computeIfAbsent(doc.jobId(), id -> new AtomicLong(countLines(file)));
         synchronized (lastId) {
             long id = lastId.incrementAndGet();
-            JobEvent event = new JobEvent(id, doc.jobId(), clock.instant(), type, stage, stage.progress(), message,
+            JobEvent event = new JobEvent(id, doc.jobId(), clock.instant(), type, stage, progress, message,
                     payload);
             try {
                 byte[] line = (json.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);

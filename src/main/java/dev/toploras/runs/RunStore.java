@@ -5,6 +5,11 @@ import dev.toploras.storage.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.toploras.errors.ErrorCode;
+import dev.toploras.errors.Problem;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs on disk: {@code cache/runs/<run_id>/run.json}, {@code items.json} and an append-only {@code events.jsonl}.
  * Runs still going are answered from memory (so the API sees every item as it moves); finished ones from files.
+ * A refresh run is owned by the process that runs it through a lock on {@code owner.lock}, which the operating system
+ * releases when that process dies, kill -9 included. A refresh the files call running but whose lock is free has no
+ * live owner: it is ended as failed ("interrupted") the first time it is read, so it cannot block later refreshes.
+ * (Batch runs follow their jobs, which a restart resumes, so they are not owned.)
  */
 public final class RunStore {
     private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
@@ -38,6 +47,8 @@ public final class RunStore {
     private final ObjectMapper json;
     private final Clock clock;
     private final Map<String, RunHandle> active = new ConcurrentHashMap<>();
+    private final Map<String, FileChannel> owned = new ConcurrentHashMap<>();
+    private static final String OWNER_LOCK = "owner.lock";
 
     public RunStore(Path root, ObjectMapper json, Clock clock) {
         this.root = root;
@@ -61,6 +72,9 @@ public final class RunStore {
         RunDocument doc = new RunDocument(id, kind.wire(), RunState.RUNNING.wire(), params, clock.instant(), null,
                 new RunDocument.Counts(0, 0, 0, 0), null);
         RunHandle handle = new RunHandle(this, doc, clock, List.of(), 0);
+        if (kind == RunKind.REFRESH && !own(id)) {
+            throw new IllegalStateException("run " + id + " is owned by another process");
+        }
         active.put(id, handle);
         handle.flush();
         return handle;
@@ -82,6 +96,9 @@ public final class RunStore {
         if (doc.isEmpty() || RunState.parse(doc.get().state()).isFinal()) {
             return Optional.empty();
         }
+        if (RunKind.REFRESH.wire().equals(doc.get().kind()) && !own(runId)) {
+            return Optional.empty(); // another live process runs it
+        }
         RunHandle h = new RunHandle(this, doc.get(), clock, items(runId), events(runId, null).size());
         active.put(runId, h);
         return Optional.of(h);
@@ -89,6 +106,62 @@ public final class RunStore {
 
     void finished(RunHandle h) {
         active.remove(h.runId());
+        FileChannel lock = owned.remove(h.runId());
+        if (lock != null) {
+            try {
+                lock.close(); // releases the lock
+            } catch (IOException e) {
+                LOG.debug("closing the lock of run {}: {}", h.runId(), e.getMessage());
+            }
+        }
+    }
+
+    /** Takes the owner lock of a run; false when a live process (this one included) holds it. */
+    private boolean own(String runId) {
+        FileChannel ch = null;
+        try {
+            Files.createDirectories(dir(runId));
+            ch = FileChannel.open(dir(runId).resolve(OWNER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                ch.close();
+                return false;
+            }
+            owned.put(runId, ch);
+            return true;
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(ch);
+            return false;
+        } catch (IOException e) {
+            closeQuietly(ch);
+            LOG.warn("could not lock run {}: {}", runId, e.getMessage());
+            return false;
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing was locked through it
+            }
+        }
+    }
+
+    /**
+     * A refresh run the files call running, that no process here runs and whose owner lock is free: its process died.
+     * Ends it as failed (interrupted) and returns the ended document; otherwise returns {@code doc} unchanged.
+     */
+    private synchronized RunDocument settleOrphan(RunDocument doc) {
+        if (!RunState.RUNNING.wire().equals(doc.state()) || !RunKind.REFRESH.wire().equals(doc.kind())
+                || active.containsKey(doc.runId()) || !own(doc.runId())) {
+            return doc;
+        }
+        RunHandle h = new RunHandle(this, doc, clock, items(doc.runId()), events(doc.runId(), null).size());
+        LOG.warn("run {} was left running by a process that stopped; ending it as failed", doc.runId());
+        return h.finish(Problem.of(ErrorCode.INTERNAL_ERROR, "interrupted: the process running this refresh stopped "
+                + "before it ended (killed or crashed); start a new refresh", Map.of("run_id", doc.runId())));
     }
 
     Path dir(String runId) {
@@ -122,7 +195,7 @@ public final class RunStore {
         if (h != null) {
             return Optional.of(h.document());
         }
-        return read(dir(runId).resolve("run.json"), RunDocument.class);
+        return read(dir(runId).resolve("run.json"), RunDocument.class).map(this::settleOrphan);
     }
 
     /** Every run, newest first. */

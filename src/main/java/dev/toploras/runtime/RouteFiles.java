@@ -21,14 +21,20 @@ public final class RouteFiles {
             "schedules.camel.yaml",
             "api.camel.yaml",
             "inbox.camel.yaml",
-            "generation.camel.yaml");
+            "generation.camel.yaml",
+            "local-preview.camel.yaml",
+            "local-openai.camel.yaml",
+            "local-loras.camel.yaml",
+            "local-comfyui.camel.yaml",
+            "local-a1111.camel.yaml");
 
     /**
      * Flows only `serve` runs: the HTTP API needs the server it starts, and a one-shot `fetch` should not pay for
      * a Quartz scheduler, the job worker or the inbox it never uses (start-up time is most of a fetch).
      */
     public static final java.util.Set<String> SERVE_ONLY = java.util.Set.of("api.camel.yaml", "schedules.camel.yaml",
-            "inbox.camel.yaml", "generation.camel.yaml");
+            "inbox.camel.yaml", "generation.camel.yaml", "local-preview.camel.yaml", "local-openai.camel.yaml",
+            "local-loras.camel.yaml", "local-comfyui.camel.yaml", "local-a1111.camel.yaml");
 
     private RouteFiles() {
     }

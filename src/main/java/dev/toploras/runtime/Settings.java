@@ -18,6 +18,11 @@ public final class Settings {
         this.lookup = lookup;
     }
 
+    /** The configuration as the context resolves it: files, environment variables, overrides; unset keys empty. */
+    public static Settings of(org.apache.camel.CamelContext ctx) {
+        return new Settings(key -> ctx.resolvePropertyPlaceholders("{{" + key + ":}}"));
+    }
+
     public String text(String key) {
         String v = lookup.apply(key);
         return v == null ? "" : v.trim();

@@ -4,9 +4,11 @@ import dev.toploras.modelscope.ModelScopeToken;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
 
 /**
@@ -31,9 +33,7 @@ public final class TopLorasRuntime implements AutoCloseable {
     public static TopLorasRuntime start(Home home, Map<String, String> overrides, Supplier<Optional<String>> token,
                                         Clock clock) throws Exception {
         Main main = new Main();
-        // The user's <home>/application.properties, when present, overrides the bundled defaults.
-        main.setPropertyPlaceholderLocations("classpath:application.properties,file:"
-                + home.root().resolve("application.properties") + ";optional=true");
+        main.setPropertyPlaceholderLocations(propertyLocations(home));
         // A default, so <home>/application.properties or an override can point the inbox elsewhere.
         main.addInitialProperty("inbox.dir", home.inbox().toString());
         // The home folder, for user routes that read or write under it (file:{{home.dir}}/cache).
@@ -47,6 +47,7 @@ public final class TopLorasRuntime implements AutoCloseable {
         main.bind("apiHeaderFilter", new dev.toploras.api.ApiHeaderFilter());
         if (serve) {
             main.configure().addConfiguration(new dev.toploras.generation.GenerationBeans(token));
+            main.configure().addConfiguration(new dev.toploras.local.LocalBeans());
             main.configure().addConfiguration(new dev.toploras.api.ApiBeans());
         }
         overrides.forEach(main::addOverrideProperty);
@@ -57,6 +58,30 @@ public final class TopLorasRuntime implements AutoCloseable {
             throw e;
         }
         return new TopLorasRuntime(main, home);
+    }
+
+    /**
+     * The user's {@code <home>/application.properties} when present, then the bundled defaults. Camel takes a key
+     * from the first location that has it, so the user's file goes first.
+     */
+    private static String propertyLocations(Home home) {
+        return "file:" + home.root().resolve("application.properties") + ";optional=true,"
+                + "classpath:application.properties";
+    }
+
+    /**
+     * The configuration a started runtime would see (the same files, environment variables and overrides, through
+     * Camel's own property resolution), read without loading routes or building beans: for what a one-shot command
+     * can answer before Camel starts.
+     */
+    public static Settings settingsWithoutStarting(Home home, Map<String, String> overrides) {
+        DefaultCamelContext ctx = new DefaultCamelContext(false);
+        ctx.getPropertiesComponent().setLocation(propertyLocations(home));
+        Properties props = new Properties();
+        props.putAll(overrides);
+        ctx.getPropertiesComponent().setOverrideProperties(props);
+        ctx.build();
+        return Settings.of(ctx);
     }
 
     public CamelContext context() {

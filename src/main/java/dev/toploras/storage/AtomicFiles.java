@@ -36,6 +36,61 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes {@code target} only if no file of that name exists, atomically: the content goes to a temp file that is
+     * then hard-linked to the name, and a link fails when the name is taken, whichever process took it. So of many
+     * writers racing for one name exactly one wins, and readers never see the file half-written.
+     *
+     * @return false when the name was taken (nothing is written)
+     */
+    public static boolean createNew(Path target, byte[] bytes) {
+        Path tmp = tempBeside(target);
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.setPosixFilePermissions(tmp, READABLE);
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system: its defaults apply
+            }
+            Files.createLink(target, tmp);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create " + target + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Deletes this writer's temp files ({@code .<name>*.tmp}) that a killed process left in {@code dir} and were
+     * last changed before {@code before}; younger ones may belong to a writer still at work.
+     *
+     * @return how many were deleted
+     */
+    public static int deleteStaleTemps(Path dir, java.time.Instant before) {
+        int n = 0;
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        try (java.nio.file.DirectoryStream<Path> temps = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path t : temps) {
+                try {
+                    if (Files.isRegularFile(t, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(t).toInstant().isBefore(before) && Files.deleteIfExists(t)) {
+                        n++;
+                    }
+                } catch (IOException ignored) {
+                    // gone already, or not ours to delete: the next start looks again
+                }
+            }
+        } catch (IOException ignored) {
+            // an unreadable folder keeps its temp files; readers never open *.tmp
+        }
+        return n;
+    }
+
     /** A temp file beside {@code target}; the caller fills it and then calls {@link #moveIntoPlace}. */
     public static Path tempBeside(Path target) {
         try {

@@ -19,4 +19,10 @@ public final class Json {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
     }
+
+    /** Where a JSON text broke, as a person counts it (lines and columns from 1), or "" when unknown. */
+    public static String where(com.fasterxml.jackson.core.JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
 }

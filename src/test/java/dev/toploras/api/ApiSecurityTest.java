@@ -20,7 +20,31 @@ class ApiSecurityTest {
     void should_refuse_to_start_on_a_public_address_without_an_api_key() {
         assertThatThrownBy(() -> TopLorasRuntime.start(new Home(home), Map.of("runtime.serve", "true",
                 "server.host", "0.0.0.0", "server.port", String.valueOf(Http.freePort()))))
-                .hasMessageContaining("server.host=0.0.0.0").hasMessageContaining("api.key");
+                .hasMessageContaining("0.0.0.0").hasMessageContaining("api.key");
+    }
+
+    @Test
+    void should_refuse_to_start_when_camel_server_host_exposes_the_api_without_a_key() {
+        int port = Http.freePort();
+        assertThatThrownBy(() -> TopLorasRuntime.start(new Home(home), Map.of("runtime.serve", "true",
+                "camel.server.host", "0.0.0.0", "server.port", String.valueOf(port))))
+                .hasMessageContaining("0.0.0.0").hasMessageContaining("api.key");
+        try (java.net.ServerSocket again = new java.net.ServerSocket(port)) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("port " + port + " is still held after the refused start", e);
+        }
+    }
+
+    @Test
+    void should_fail_to_start_naming_the_port_when_another_program_holds_it() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> TopLorasRuntime.start(new Home(home), Map.of("runtime.serve", "true",
+                    "server.port", String.valueOf(port))))
+                    .hasMessageContaining("port " + port).hasMessageContaining("in use");
+        }
     }
 
     @Test

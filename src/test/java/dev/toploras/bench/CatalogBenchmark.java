@@ -263,7 +263,7 @@ public final class CatalogBenchmark {
         }
 
         /** The cache file holds N results, each with a cover on disk. */
-        private static void verifyCache(Path home, int n) throws IOException {
+        static void verifyCache(Path home, int n) throws IOException {
             Path file = home.resolve("cache").resolve("top_loras_" + TASK + ".json");
             JsonNode doc = new ObjectMapper().readTree(file.toFile());
             JsonNode results = doc.path("results");
@@ -341,6 +341,11 @@ public final class CatalogBenchmark {
         /** From the first cover request to the end of the last cover reply. */
         double coversPhaseMs() {
             return (lastCoverEnd.get() - firstCover.get()) / 1e6;
+        }
+
+        /** Whether any listing or cover request arrived since the last {@link #serve}. */
+        boolean anyRequestSinceServe() {
+            return firstListing.get() != 0 || firstCover.get() != 0;
         }
 
         int maxParallelCovers() {
@@ -593,7 +598,7 @@ public final class CatalogBenchmark {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

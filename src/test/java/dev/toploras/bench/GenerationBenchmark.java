@@ -63,6 +63,7 @@ public final class GenerationBenchmark {
         Home home = new Home(dir);
         Map<String, String> config = new HashMap<>(Map.of("runtime.serve", "true", "inbox.read-lock-min-age", "100",
                 "inbox.poll-delay", "100", "generation.queue-size", String.valueOf(jobs)));
+        config.put("server.port", String.valueOf(dev.toploras.support.Http.freePort())); // 8080 may be taken
         config.putAll(extra);
         try (TopLorasRuntime runtime = TopLorasRuntime.start(home, config, () -> Optional.of("bench-token"),
                 Clock.systemUTC())) {

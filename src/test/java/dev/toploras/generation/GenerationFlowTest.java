@@ -69,6 +69,7 @@ class GenerationFlowTest {
         home = new Home(dir);
         runtime = TopLorasRuntime.start(home, Map.of(
                 "runtime.serve", "true",
+                "server.port", String.valueOf(dev.toploras.support.Http.freePort()), // 8080 may be taken
                 "modelscope.inference-url", modelscope.baseUrl(),
                 "retries.initial-delay", "10",
                 "generation.poll-interval", "20",

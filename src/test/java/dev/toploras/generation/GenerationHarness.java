@@ -32,6 +32,7 @@ final class GenerationHarness {
     static java.util.Map<String, String> oneFastWorker(String inferenceUrl) {
         return java.util.Map.of(
                 "runtime.serve", "true",
+                "server.port", String.valueOf(dev.toploras.support.Http.freePort()), // 8080 may be taken
                 "modelscope.inference-url", inferenceUrl,
                 "generation.concurrent-consumers", "1",
                 "generation.poll-interval", "20",

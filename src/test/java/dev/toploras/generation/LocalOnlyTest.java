@@ -34,6 +34,7 @@ class LocalOnlyTest {
         home = new Home(dir.resolve("home"));
         runtime = TopLorasRuntime.start(home, Map.of(
                 "runtime.serve", "true",
+                "server.port", String.valueOf(dev.toploras.support.Http.freePort()), // 8080 may be taken
                 "modelscope.inference-url", "http://127.0.0.1:9",
                 "inbox.read-lock-min-age", "50",
                 "inbox.poll-delay", "50"), Optional::empty, Clock.systemUTC());

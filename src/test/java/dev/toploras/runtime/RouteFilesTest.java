@@ -30,7 +30,7 @@ class RouteFilesTest {
             assertThat(rt.context().getRoutes())
                     .filteredOn(r -> !r.getEndpoint().getEndpointUri().contains("openapi"))
                     .extracting(Route::getRouteId)
-                    .allMatch(id -> id.matches("[a-z]+(-[a-z]+)+"), "kebab-case <flow>-<verb>");
+                    .allMatch(id -> id.matches("[a-z][a-z0-9]*(-[a-z0-9]+)+"), "kebab-case <flow>-<verb>");
         }
         try (TopLorasRuntime rt = TopLorasRuntime.start(new Home(home), Map.of())) {
             // one-shot commands load neither the schedule nor the HTTP API

@@ -1,0 +1,232 @@
+package dev.toploras.generation;
+
+import dev.toploras.covers.ImageKind;
+import dev.toploras.errors.ErrorCode;
+import dev.toploras.errors.Problem;
+import dev.toploras.jobs.JobDocument;
+import dev.toploras.jobs.Stage;
+import dev.toploras.modelscope.InferenceClient;
+import dev.toploras.modelscope.UpstreamRejectedException;
+import dev.toploras.modelscope.UpstreamUnavailableException;
+import dev.toploras.runtime.Home;
+import dev.toploras.storage.AtomicFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * A job's images on disk (bean {@code jobImages}): downloaded ModelScope outputs and what a local backend rendered,
+ * each stored atomically as {@code cache/outputs/<task>/<job_id>/<i>.<ext>} and recorded in the job's result at
+ * once, so a restart stores only what is missing. Output links are checked here too: http(s) only, redirects
+ * followed hop by hop (at most {@value #MAX_REDIRECTS}), never with a credential.
+ */
+public final class JobImages {
+    static final int MAX_REDIRECTS = 3;
+    private final Home home;
+    private final JobRecords records;
+    private final long maxImageBytes;
+
+    public JobImages(Home home, JobRecords records, long maxImageBytes) {
+        this.home = home;
+        this.records = records;
+        this.maxImageBytes = maxImageBytes;
+    }
+
+    /** True until the job has stored its images: a job resumed after that only records its outcome. */
+    public boolean missing(String jobId) {
+        return records.doc(jobId).result().isEmpty();
+    }
+
+    /** A download that failed after its retries, as the project's upstream error (no token was involved). */
+    public void failure(Exception e, String url) {
+        throw InferenceClient.upstream(e, "output image " + url, null);
+    }
+
+    /** The job handed to the local backend endpoint (docs/seams.md): the stored document as a Map. */
+    public Map<String, Object> rendering(String jobId, String backend) {
+        JobDocument doc = records.doc(jobId);
+        records.checkCancel(doc);
+        records.store().log(doc, Stage.RENDERING_LOCAL, "rendering with the local backend (" + backend + ")");
+        return LocalJob.of(doc);
+    }
+
+    public void downloading(String jobId, List<String> urls) {
+        JobDocument doc = records.doc(jobId);
+        records.checkCancel(doc);
+        records.store().log(doc, Stage.DOWNLOADING, "downloading " + urls.size() + " image(s)");
+    }
+
+    /** The index-th output URL of the task. */
+    public String url(List<String> urls, int index) {
+        return urls.get(index);
+    }
+
+    /** The URL to fetch at this hop, without its query (sent as it came, in CamelHttpQuery). */
+    public String target(String url, int hops) {
+        URI uri = uri(url);
+        if (hops > MAX_REDIRECTS) {
+            throw new UpstreamRejectedException("output image " + url + " redirected more than " + MAX_REDIRECTS
+                    + " times", 0);
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new UpstreamRejectedException("output image URL is not http(s): " + url, 0);
+        }
+        String s = uri.toString();
+        int q = s.indexOf('?');
+        return q < 0 ? s : s.substring(0, q);
+    }
+
+    public String query(String url) {
+        return uri(url).getRawQuery();
+    }
+
+    /** Where a redirect points, resolved against the URL that sent it; CDNs send raw spaces in Location. */
+    public String redirect(String url, String location) {
+        if (location == null || location.isBlank()) {
+            throw new UpstreamRejectedException("output image " + url + " redirected without a Location", 0);
+        }
+        return uri(url).resolve(location.trim().replace(" ", "%20")).toString();
+    }
+
+    private static URI uri(String url) {
+        try {
+            return URI.create(url.trim().replace(" ", "%20"));
+        } catch (IllegalArgumentException e) {
+            throw new UpstreamRejectedException("output image URL is not a URL: " + url, 0);
+        }
+    }
+
+    /** Copies one downloaded image (capped at generation.max-image-bytes, checked by its magic bytes) into place. */
+    public void storeDownloaded(String jobId, int index, InputStream body, String url) {
+        JobDocument doc = records.doc(jobId);
+        Path dir = records.store().imagesDir(doc.task(), jobId);
+        Path tmp = AtomicFiles.tempBeside(dir.resolve(index + ".download"));
+        try (InputStream in = body; OutputStream out = Files.newOutputStream(tmp)) {
+            if (in == null || AtomicFiles.copyCapped(in, out, maxImageBytes) < 0) {
+                throw new UpstreamRejectedException("output image " + url + (in == null ? " came back empty"
+                        : " is larger than " + maxImageBytes + " bytes (generation.max-image-bytes)"), 200);
+            }
+        } catch (IOException e) {
+            AtomicFiles.deleteQuietly(tmp);
+            throw new UpstreamUnavailableException("output image " + url + " broke off: " + e.getMessage(), 0, e);
+        } catch (RuntimeException e) {
+            AtomicFiles.deleteQuietly(tmp);
+            throw e;
+        }
+        byte[] head = head(tmp);
+        Optional<ImageKind> kind = ImageKind.sniff(head, head.length);
+        if (kind.isEmpty()) {
+            AtomicFiles.deleteQuietly(tmp);
+            throw new UpstreamRejectedException("output image " + url + " is not an image", 200);
+        }
+        Path target = dir.resolve(index + "." + kind.get().extension());
+        try {
+            AtomicFiles.moveIntoPlace(tmp, target);
+        } catch (IOException e) {
+            AtomicFiles.deleteQuietly(tmp);
+            throw new UncheckedIOException("could not store " + target + ": " + e.getMessage(), e);
+        }
+        int[] size = dimensions(target, doc);
+        record(doc, List.of(image(index, target, kind.get().mime(), size[0], size[1], doc)));
+    }
+
+    /**
+     * Stores what the local backend returned and records what it reported: its name (returned, for meta.backend),
+     * notes, timing steps and meta.local. Contract: docs/seams.md.
+     */
+    public String storeRendered(String jobId, Object body, String backend, List<Problem> notes,
+                                List<JobDocument.Step> steps, Map<String, Object> meta, String defaultName,
+                                java.util.Date from) {
+        String name = backend == null || backend.isBlank() ? "local-" + defaultName : backend;
+        List<RenderedImage> rendered = renderedImages(body, name);
+        JobDocument doc = records.doc(jobId);
+        Path dir = records.store().imagesDir(doc.task(), jobId);
+        List<JobDocument.ResultImage> images = new ArrayList<>();
+        for (RenderedImage img : rendered) {
+            ImageKind kind = ImageKind.sniff(img.bytes(), img.bytes().length).orElseThrow(() ->
+                    new LocalBackendException(ErrorCode.UPSTREAM_REJECTED, "the local backend " + name
+                            + " returned bytes that are not an image (" + img.mime() + ")", Map.of()));
+            int index = doc.result().size() + images.size();
+            Path file = dir.resolve(index + "." + kind.extension());
+            AtomicFiles.write(file, img.bytes());
+            images.add(image(index, file, kind.mime(), img.width(), img.height(), doc));
+        }
+        for (Problem note : notes == null ? List.<Problem>of() : notes) {
+            doc = doc.withNote(note);
+        }
+        doc = doc.withMeta(doc.meta().withBackend(name));
+        if (meta != null && !meta.isEmpty()) {
+            doc = doc.withMeta(doc.meta().withLocal(meta));
+        }
+        for (JobDocument.Step s : steps == null ? List.<JobDocument.Step>of() : steps) {
+            doc = JobRecords.withStep(doc, s);
+        }
+        record(JobRecords.withStep(doc, "render_local", from), images);
+        return name;
+    }
+
+    /** A user's backend route may leave anything in the body: say what it left and what was expected. */
+    private static List<RenderedImage> renderedImages(Object body, String name) {
+        if (body instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(RenderedImage.class::isInstance)) {
+            return list.stream().map(RenderedImage.class::cast).toList();
+        }
+        String found = body == null ? "nothing" : body instanceof List<?> l && l.isEmpty() ? "an empty list"
+                : "a " + body.getClass().getSimpleName();
+        throw new LocalBackendException(ErrorCode.UPSTREAM_REJECTED, "the local backend " + name + " left " + found
+                + " in the body; its route must end with a List of RenderedImage (docs/seams.md; bean renderedImages"
+                + " turns an image reply into one)", Map.of("backend", name));
+    }
+
+    private JobDocument record(JobDocument doc, List<JobDocument.ResultImage> added) {
+        List<JobDocument.ResultImage> all = new ArrayList<>(doc.result());
+        all.removeIf(r -> added.stream().anyMatch(a -> a.index() == r.index()));
+        all.addAll(added);
+        all.sort(Comparator.comparingInt(JobDocument.ResultImage::index));
+        return records.update(doc.withResult(all));
+    }
+
+    private JobDocument.ResultImage image(int index, Path file, String mime, int w, int h, JobDocument doc) {
+        return new JobDocument.ResultImage(index, "image", new JobDocument.ImageData(home.relative(file), null, mime),
+                new JobDocument.ImageMeta(w, h, doc.params().seed()));
+    }
+
+    private static byte[] head(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads only the image header; falls back to the requested size for formats ImageIO cannot read. */
+    private static int[] dimensions(Path file, JobDocument doc) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (readers.hasNext()) {
+                ImageReader r = readers.next();
+                try {
+                    r.setInput(in);
+                    return new int[] {r.getWidth(0), r.getHeight(0)};
+                } finally {
+                    r.dispose();
+                }
+            }
+        } catch (IOException ignored) {
+            // unreadable header: the requested size is the best we know
+        }
+        return new int[] {doc.params().width(), doc.params().height()};
+    }
+}

@@ -1,0 +1,101 @@
+package dev.toploras.local;
+
+import dev.toploras.errors.ErrorCode;
+import dev.toploras.generation.LocalBackendException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The ways a local render fails, each with a message that says what to do. They are all
+ * {@link LocalBackendException}s, so the generation worker stores them as the job's error unchanged.
+ */
+public final class LocalFailures {
+    private LocalFailures() {
+    }
+
+    static Map<String, Object> details(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            if (kv[i + 1] != null) {
+                m.put(String.valueOf(kv[i]), kv[i + 1]);
+            }
+        }
+        return m;
+    }
+
+    /** The local image server did not answer (connection refused, timeout, 5xx). */
+    public static final class BackendUnavailable extends LocalBackendException {
+        public BackendUnavailable(String backend, String url, String why) {
+            super(ErrorCode.UPSTREAM_UNAVAILABLE, backend + " at " + url + " does not answer (" + why + "); start it, or"
+                    + " point local." + backend + ".url at it", details("backend", backend, "url", url));
+        }
+    }
+
+    /** The backend refused the work, with its own words. */
+    public static final class BackendRejected extends LocalBackendException {
+        public BackendRejected(String backend, String message, Map<String, Object> details) {
+            super(ErrorCode.UPSTREAM_REJECTED, backend + " rejected the job: " + message, details);
+        }
+    }
+
+    /** No checkpoint is configured for the job's base model. */
+    public static final class CheckpointNotMapped extends LocalBackendException {
+        public CheckpointNotMapped(String baseModel) {
+            super(ErrorCode.INVALID_REQUEST, "no local checkpoint is mapped for base model '" + baseModel
+                    + "': add '" + baseModel + "=<checkpoint file name>' to local.checkpoints (env LOCAL_CHECKPOINTS),"
+                    + " or set local.checkpoint-default", details("base_model", baseModel, "key", "local.checkpoints"));
+        }
+    }
+
+    /** ModelScope has no usable LoRA weight file for a model. */
+    public static final class LoraFileMissing extends LocalBackendException {
+        public LoraFileMissing(String modelId, String why) {
+            super(ErrorCode.NOT_FOUND, "no LoRA weight file for " + modelId + " on ModelScope: " + why
+                    + "; check the model id, or place the file in local.loras-dir yourself", details("model_id", modelId));
+        }
+    }
+
+    /** The downloaded bytes are not the file ModelScope listed. */
+    public static final class LoraChecksumMismatch extends LocalBackendException {
+        public LoraChecksumMismatch(String modelId, String file, String expected, String actual) {
+            super(ErrorCode.UPSTREAM_REJECTED, "the download of " + file + " (" + modelId + ") does not match the"
+                    + " sha256 ModelScope lists (" + expected + ", got " + actual + "); it was discarded, run the job"
+                    + " again", details("model_id", modelId, "file", file, "expected_sha256", expected,
+                    "actual_sha256", actual));
+        }
+    }
+
+    /** The file would not fit: over local.max-lora-bytes, or the disk is full. */
+    public static final class LoraTooLarge extends LocalBackendException {
+        public LoraTooLarge(String modelId, String file, long size, long max) {
+            super(ErrorCode.PAYLOAD_TOO_LARGE, file + " (" + modelId + ") is " + size + " bytes, over"
+                    + " local.max-lora-bytes=" + max + "; raise local.max-lora-bytes to allow it",
+                    details("model_id", modelId, "file", file, "size", size, "max", max));
+        }
+    }
+
+    public static final class DiskFull extends LocalBackendException {
+        public DiskFull(String dir, long needed, long free) {
+            super(ErrorCode.INTERNAL_ERROR, "not enough disk space in " + dir + " for a LoRA file (" + needed
+                    + " bytes needed, " + free + " free); free some space or set local.loras-dir elsewhere",
+                    details("dir", dir, "needed", needed, "free", free));
+        }
+    }
+
+    /** A user workflow file that cannot be used as it is. */
+    public static final class WorkflowInvalid extends LocalBackendException {
+        public WorkflowInvalid(String file, String why) {
+            super(ErrorCode.INVALID_REQUEST, "the ComfyUI workflow " + file + " cannot be used: " + why
+                    + "; export it with 'Save (API Format)' and mark its inputs with $prompt, $seed, $width, $height"
+                    + " and a LoraLoader whose lora_name is $lora", details("file", file));
+        }
+    }
+
+    /** The backend did not finish within local.timeout. */
+    public static final class RenderTimeout extends LocalBackendException {
+        public RenderTimeout(String backend, String timeout) {
+            super(ErrorCode.TIMEOUT, backend + " did not finish within local.timeout=" + timeout
+                    + "; raise local.timeout for slow GPUs", details("backend", backend));
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.toploras.local;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a local backend needs of a job, read from the job Map the generation worker hands over (the job document's
+ * own field names, docs/seams.md), with the defaults a local render uses where the request left a value out.
+ */
+public record RenderJob(String jobId, String modelId, String prompt, String negativePrompt, int width, int height,
+                       int steps, double guidance, long seed, String sampler, Map<String, Double> loras) {
+    public static final int DEFAULT_STEPS = 30;
+    public static final double DEFAULT_GUIDANCE = 7.5;
+
+    @SuppressWarnings("unchecked")
+    public static RenderJob of(Map<String, Object> job) {
+        Map<String, Object> params = (Map<String, Object>) job.getOrDefault("params", Map.of());
+        String size = text(params.get("size"), "1024x1024");
+        String[] wh = size.split("x");
+        int width = params.get("width") instanceof Number n ? n.intValue() : Integer.parseInt(wh[0].trim());
+        int height = params.get("height") instanceof Number n ? n.intValue() : Integer.parseInt(wh[1].trim());
+        Map<String, Double> loras = new LinkedHashMap<>();
+        Object l = job.get("loras");
+        if (l instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> loras.put(String.valueOf(k), v instanceof Number n ? n.doubleValue() : 1.0));
+        } else if (l instanceof String s && !s.isBlank()) {
+            loras.put(s, 1.0);
+        }
+        Object seed = params.get("seed");
+        if (!(seed instanceof Number)) {
+            // The worker resolves the seed before any backend runs; a job without one is a wiring mistake.
+            throw new IllegalArgumentException("job " + job.get("job_id") + " reached a local backend without a seed");
+        }
+        return new RenderJob(String.valueOf(job.get("job_id")), String.valueOf(job.get("model_id")),
+                text(params.get("prompt"), ""), text(params.get("negative_prompt"), ""), width, height,
+                params.get("steps") instanceof Number n ? n.intValue() : DEFAULT_STEPS,
+                params.get("guidance") instanceof Number n ? n.doubleValue() : DEFAULT_GUIDANCE,
+                ((Number) seed).longValue(), text(params.get("sampler"), null),
+                java.util.Collections.unmodifiableMap(loras));
+    }
+
+    /** The parameters actually used, for meta.local.params. */
+    public Map<String, Object> used(String sampler, String checkpoint) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("prompt", prompt);
+        m.put("negative_prompt", negativePrompt);
+        m.put("width", width);
+        m.put("height", height);
+        m.put("steps", steps);
+        m.put("guidance", guidance);
+        m.put("seed", seed);
+        m.put("sampler", sampler);
+        m.put("checkpoint", checkpoint);
+        return m;
+    }
+
+    private static String text(Object o, String dflt) {
+        return o == null || String.valueOf(o).isBlank() ? dflt : String.valueOf(o);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.toploras.local.loras;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.errors.Problem;
+import dev.toploras.generation.JobEvents;
+import dev.toploras.local.LocalFailures;
+import dev.toploras.modelscope.UpstreamException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What routes/local-loras.camel.yaml calls: read a listing, reuse or fetch a file, report progress. */
+public final class LoraSteps {
+    private final LoraStore store;
+    private final ObjectMapper json;
+    private final JobEvents events;
+    private final long listingTtlNanos;
+    private final Map<String, Listed> listings = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Listed(LoraFilePicker.Pick pick, long at) {
+    }
+
+    /** {@code listingTtl}: how long a model's pick is trusted before its files are listed again (0: always). */
+    public LoraSteps(LoraStore store, ObjectMapper json, JobEvents events, java.time.Duration listingTtl) {
+        this.store = store;
+        this.json = json;
+        this.events = events;
+        this.listingTtlNanos = listingTtl.toNanos();
+    }
+
+    /**
+     * The pick of a recent listing of this model, or null when it must be listed (again). Saves a ModelScope round
+     * trip per job for a LoRA used over and over; a file changed upstream is seen after local.lora-listing-ttl.
+     */
+    public LoraFilePicker.Pick recentPick(String modelId) {
+        Listed l = listings.get(modelId);
+        return l != null && System.nanoTime() - l.at() < listingTtlNanos ? l.pick() : null;
+    }
+
+    public LoraStore store() {
+        return store;
+    }
+
+    /** A listing that failed after its retries: 404 means the model is not there (or not public). */
+    public void listingFailed(String modelId, int status) {
+        if (status == 404) {
+            throw new LocalFailures.LoraFileMissing(modelId, "ModelScope answered 404 (no such model, or private)");
+        }
+        throw UpstreamException.forStatus(status, "ModelScope model files of " + modelId);
+    }
+
+    /** The weight file of a model-files listing reply. */
+    public LoraFilePicker.Pick pick(String modelId, byte[] body) {
+        JsonNode reply;
+        try {
+            reply = json.readTree(body);
+        } catch (IOException e) {
+            throw new LocalFailures.LoraFileMissing(modelId, "the model-files listing is not JSON");
+        }
+        LoraFilePicker.Pick pick = LoraFilePicker.pick(modelId, LoraFilePicker.files(modelId, reply));
+        listings.put(modelId, new Listed(pick, System.nanoTime()));
+        return pick;
+    }
+
+    /** What a job without LoRAs needs. */
+    public List<LoraFile> none() {
+        return new ArrayList<>();
+    }
+
+    public String urlEncoded(String path) {
+        return URLEncoder.encode(path, StandardCharsets.UTF_8);
+    }
+
+    /** The file from an earlier job, or null when it must be fetched. */
+    public LoraFile stored(String modelId, ModelFile f) {
+        return store.find(modelId, f).orElse(null);
+    }
+
+    public void acquire(String modelId, ModelFile f) throws InterruptedException {
+        store.acquire(modelId, f);
+    }
+
+    public void release(String modelId, ModelFile f) {
+        store.release(modelId, f);
+    }
+
+    /** Checks the cap and the disk, logs the download, and returns the offset to resume from. */
+    public long prepare(String jobId, String modelId, ModelFile f) {
+        long offset = store.prepare(modelId, f);
+        events.log(jobId, "DOWNLOADING", "downloading LoRA " + modelId + " (" + f.path() + ", " + f.size() + " bytes"
+                + (offset > 0 ? ", resuming at " + offset : "") + ")");
+        return offset;
+    }
+
+    public LoraFile receive(String jobId, String modelId, ModelFile f, int status, long offset, InputStream body) {
+        try {
+            return fetched(jobId, modelId, f, status, offset, body);
+        } catch (RuntimeException e) {
+            // A listing that led to a failed download is not trusted again: the next job lists afresh.
+            listings.remove(modelId);
+            throw e;
+        }
+    }
+
+    private LoraFile fetched(String jobId, String modelId, ModelFile f, int status, long offset, InputStream body) {
+        if (status == 404) {
+            closeQuietly(body);
+            throw new LocalFailures.LoraFileMissing(modelId, f.path() + " is listed but its download answered 404");
+        }
+        if (status != 200 && status != 206) {
+            closeQuietly(body);
+            throw UpstreamException.forStatus(status, "ModelScope download of " + f.path() + " (" + modelId + ")");
+        }
+        int[] last = {-1};
+        LoraFile file = store.receive(modelId, f, status, offset, body, (done, total) -> {
+            int percent = total > 0 ? (int) (done * 100 / total) : 0;
+            // One event per 10%: a 200 MB file must not write a hundred lines into the job's log.
+            if (percent / 10 != last[0]) {
+                last[0] = percent / 10;
+                // A cancel stops a long download here; the partial file stays for the next job to resume.
+                events.checkCancel(jobId);
+                events.progress(jobId, "DOWNLOADING", percent, "LoRA " + modelId + ": " + done + " of " + total
+                        + " bytes");
+            }
+        });
+        events.log(jobId, "DOWNLOADING", "LoRA " + modelId + " stored as " + file.fileName() + " (sha256 "
+                + file.sha256() + ")");
+        return file;
+    }
+
+    public void unreachable(Exception e) {
+        throw new dev.toploras.modelscope.UpstreamUnavailableException("ModelScope model files do not answer: "
+                + e.getMessage(), 0, e);
+    }
+
+    /** The file with the note of its pick, when the pick was a guess. */
+    public LoraFile noted(LoraFile file, LoraFilePicker.Pick pick) {
+        return pick.note() == null ? file : file.withNote(pick.note());
+    }
+
+    /** Notes for meta.notes (variable localNotes): which files were guesses. */
+    public List<Problem> notes(List<LoraFile> files) {
+        List<Problem> out = new ArrayList<>();
+        for (LoraFile f : files) {
+            if (f.note() != null) {
+                out.add(f.note());
+            }
+        }
+        return out;
+    }
+
+    /** meta.local.loras: each LoRA's file, hash and whether this job downloaded it. */
+    public List<Map<String, Object>> describe(List<LoraFile> files, Map<String, Object> weights) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (LoraFile f : files) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model_id", f.modelId());
+            m.put("file", f.fileName());
+            m.put("sha256", f.sha256());
+            m.put("size", f.size());
+            m.put("weight", weights.get(f.modelId()));
+            m.put("downloaded", f.downloaded());
+            out.add(m);
+        }
+        return out;
+    }
+
+    public boolean anyDownloaded(List<LoraFile> files) {
+        return files.stream().anyMatch(LoraFile::downloaded);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            if (in != null) {
+                in.close();
+            }
+        } catch (IOException ignored) {
+            // the reply is discarded anyway
+        }
+    }
+}
