@@ -61,6 +61,11 @@ public final class CatalogBeans implements CamelConfiguration {
         return new CoverChecks(json, catalog.coversMaxBytes(), catalog.coverHosts(), token);
     }
 
+    @BindToRegistry("coverOutcome")
+    public dev.toploras.covers.CoverOutcomeStrategy coverOutcome() {
+        return new dev.toploras.covers.CoverOutcomeStrategy();
+    }
+
     @BindToRegistry(value = "catalogSteps", lazy = true)
     public CatalogSteps catalogSteps(@BeanInject("catalogSettings") CatalogSettings catalog,
                                      @BeanInject("runStore") RunStore runs) {
@@ -75,6 +80,12 @@ public final class CatalogBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext ctx) {
+        // The routes append paths to modelscope.base-url ({{modelscope.base-url}}/api/...): one form, checked once.
+        String base = settings.text("modelscope.base-url");
+        String stripped = dev.toploras.modelscope.ListingClient.stripSlash(base);
+        if (!stripped.equals(base)) {
+            ctx.getPropertiesComponent().addOverrideProperty("modelscope.base-url", stripped);
+        }
         ctx.getCamelContextExtension().addInterceptStrategy(new ListingBound(settings.integer("catalog.max-pages")));
         if (!settings.bool("runtime.serve")) {
             CatalogWarmup.start(json, ctx.getRegistry().lookupByNameAndType("loraNormalizer", LoraNormalizer.class));

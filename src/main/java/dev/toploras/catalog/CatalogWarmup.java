@@ -24,6 +24,22 @@ public final class CatalogWarmup {
             + "\"https://example.invalid/c.png\"}],\"modelVersion\":{\"triggerWords\":\"[\\\"w\\\"]\"}}]}}],"
             + "\"TotalCount\":1}},\"Success\":true}";
 
+    private static final String[] PRELOAD = {
+        "org.apache.camel.reifier.dataformat.DataFormatReifier",
+        "org.apache.hc.client5.http.impl.classic.HttpClientBuilder",
+        "org.apache.hc.client5.http.impl.classic.InternalHttpClient",
+        "org.apache.hc.client5.http.impl.classic.MainClientExec",
+        "org.apache.hc.client5.http.impl.io.DefaultManagedHttpClientConnection",
+        "org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection",
+        "org.apache.hc.core5.http.impl.io.SessionInputBufferImpl",
+        "org.apache.hc.core5.http.impl.io.ChunkedInputStream",
+        "org.apache.hc.core5.http.impl.io.ContentLengthInputStream",
+        "org.apache.hc.client5.http.classic.methods.HttpPut",
+        "org.apache.hc.client5.http.classic.methods.HttpGet",
+        "org.apache.camel.component.http.HttpProducer",
+        "com.jayway.jsonpath.JsonPath",
+    };
+
     private CatalogWarmup() {
     }
 
@@ -38,6 +54,12 @@ public final class CatalogWarmup {
                 String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
                 new SchemaFile("schemas/catalog-cache.schema.json").errors(json.readTree(text));
                 ImageKind.sniff(new byte[16], 16);
+                // What the first listing call and its unmarshal step load: Apache HttpClient's classic client and
+                // Camel's data format reifiers (their registry names every data format); loaded here, in parallel.
+                ClassLoader cl = CatalogWarmup.class.getClassLoader();
+                for (String name : PRELOAD) {
+                    Class.forName(name, true, cl);
+                }
             } catch (Exception | LinkageError e) {
                 LOG.debug("warm-up skipped: {}", e.toString());
             }

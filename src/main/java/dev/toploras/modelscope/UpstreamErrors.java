@@ -32,8 +32,7 @@ public final class UpstreamErrors {
             }
             if (isConnectionFailure(c)) {
                 IOException io = (IOException) c;
-                return new UpstreamUnavailableException(what + " could not be reached: " + describe(io)
-                        + " (no network? MODELSCOPE_BASE_URL points the runtime at a mirror)", 0, io);
+                return new UpstreamUnavailableException(what + " could not be reached: " + describe(io), 0, io);
             }
         }
         return failure;

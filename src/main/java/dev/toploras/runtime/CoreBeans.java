@@ -55,6 +55,14 @@ public final class CoreBeans implements CamelConfiguration {
         return new UpstreamHealth(clock);
     }
 
+    /** camel-http's connection pool, with TLS set up on first use (see HttpConnections). */
+    @BindToRegistry("httpConnections")
+    public org.apache.hc.client5.http.io.HttpClientConnectionManager httpConnections(CamelContext ctx) {
+        Settings s = settings(ctx);
+        return HttpConnections.pool(s.duration("http.timeout"), s.integer("camel.component.http.max-total-connections"),
+                s.integer("camel.component.http.connections-per-route"));
+    }
+
     @Override
     public void configure(CamelContext ctx) {
         UpstreamHealth health = ctx.getRegistry().lookupByNameAndType("upstreamHealth", UpstreamHealth.class);

@@ -36,6 +36,8 @@ public final class TopLorasRuntime implements AutoCloseable {
         main.setPropertyPlaceholderLocations(propertyLocations(home));
         // A default, so <home>/application.properties or an override can point the inbox elsewhere.
         main.addInitialProperty("inbox.dir", home.inbox().toString());
+        // The home folder, for user routes that read or write under it (file:{{home.dir}}/cache).
+        main.addInitialProperty("home.dir", home.root().toString());
         boolean serve = Boolean.parseBoolean(overrides.getOrDefault("runtime.serve", "false"));
         boolean worker = Boolean.parseBoolean(overrides.getOrDefault("runtime.worker", "false"));
         main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home, serve, worker)));

@@ -43,7 +43,9 @@ import java.util.zip.DeflaterOutputStream;
  * the pipeline time the CLI reports, the ideal time, their ratio and the child's peak RSS (medians of the runs).
  *
  * <p>Run: {@code mvn -B -q -DskipTests package exec:java} (see docs/benchmarks.md). Knobs, as system properties:
- * {@code bench.sizes} (20,100,1000), {@code bench.runs} (3), {@code bench.jvmArgs} (flags for the child JVM, e.g.
+ * {@code bench.sizes} (20,100,1000), {@code bench.runs} (3), {@code bench.jars} (two or more jars, e.g. before and
+ * after a change, run in turn in one invocation against one stub and printed side by side), {@code bench.jvmArgs}
+ * (flags for the child JVM, e.g.
  * "-XX:TieredStopAtLevel=1"), {@code bench.concurrency} (the product's default, 8), {@code bench.jar}
  * (target/top-loras.jar), {@code bench.stubOnly} (N: only serve the stub, for profiling a run by hand). It
  * fails (non-zero) only when a run is wrong: exit code, record count, missing covers.
@@ -66,6 +68,12 @@ public final class CatalogBenchmark {
         int runs = Integer.getInteger("bench.runs", 3);
         int concurrency = Integer.getInteger("bench.concurrency", DEFAULT_CONCURRENCY);
         List<String> jvmArgs = words(System.getProperty("bench.jvmArgs", ""));
+        String jars = System.getProperty("bench.jars");
+        if (jars != null) {
+            compare(Arrays.stream(jars.split(",")).map(j -> Paths.get(j.trim()).toAbsolutePath()).toList(), sizes,
+                    runs, jvmArgs, concurrency);
+            return;
+        }
         Path jar = Paths.get(System.getProperty("bench.jar", "target/top-loras.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (mvn -B -q -DskipTests package)");
@@ -99,6 +107,49 @@ public final class CatalogBenchmark {
             }
             printTable(rows);
             printTargets(rows);
+        }
+    }
+
+    /**
+     * Several jars against one stub, their runs interleaved (a, b, a, b, ...) so that a machine busy with other work
+     * weighs on each alike; one table row per jar and N.
+     */
+    static void compare(List<Path> jars, int[] sizes, int runs, List<String> jvmArgs, int concurrency)
+            throws Exception {
+        List<Child> children = new ArrayList<>();
+        for (Path jar : jars) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing");
+            }
+            children.add(new Child(jar, jvmArgs, concurrency));
+        }
+        System.out.printf("Catalog benchmark, side by side: %s; child JVM flags [%s], %d run(s) per jar and N%n",
+                jars, String.join(" ", jvmArgs), runs);
+        System.out.printf("machine: %d cores, %s, %s %s%n", Runtime.getRuntime().availableProcessors(),
+                memTotal(), System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        try (StubModelScope stub = StubModelScope.start()) {
+            for (Child c : children) {
+                c.fetch(stub, sizes[0]); // warm-up (file cache, stub JIT); not counted
+            }
+            System.out.println();
+            System.out.println("| jar | N | runs | whole process (ms) | pipeline (ms) | peak RSS (MB) |");
+            System.out.println("|---|---:|---:|---:|---:|---:|");
+            for (int n : sizes) {
+                List<List<Run>> measured = new ArrayList<>();
+                children.forEach(c -> measured.add(new ArrayList<>()));
+                for (int i = 0; i < runs; i++) {
+                    for (int j = 0; j < children.size(); j++) {
+                        measured.get(j).add(children.get(j).fetch(stub, n));
+                    }
+                }
+                for (int j = 0; j < children.size(); j++) {
+                    List<Run> m = measured.get(j);
+                    System.out.printf(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.1f |%n", jars.get(j),
+                            n, m.size(), median(m, Run::wallMs), median(m, Run::pipelineMs),
+                            median(m, Run::rssKb) / 1024.0);
+                }
+            }
+            System.out.println("(medians)");
         }
     }
 
