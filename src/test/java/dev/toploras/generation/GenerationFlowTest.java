@@ -228,7 +228,7 @@ class GenerationFlowTest {
         ObjectNode longPrompt = job("bad-long", "x".repeat(5000), "local");
         ObjectNode noPrompt = job("bad-noprompt", "x", "local");
         ((ObjectNode) noPrompt.get("params")).remove("prompt");
-        ObjectNode weights = job("bad-weights", "x", "local");
+        ObjectNode weights = job("bad-weights", "x", "auto"); // ModelScope's rule; local applies weights as given
         weights.putObject("loras").put("a/one", 0.5).put("b/two", 0.2);
         ObjectNode traversalTask = job("bad-task", "x", "local");
         traversalTask.put("task", "../x");
