@@ -231,7 +231,10 @@ public final class CatalogApi {
                 : "top_loras.json");
     }
 
-    /** Tasks that have a cache file, for a task switcher. */
+    /**
+     * Tasks that have a cache file, for a task switcher. A leaderboard in another order than catalog.sort
+     * ({@code top_loras_<task>.<sort>.json}, written by {@code fetch --sort}) is that task's too, not a task of its own.
+     */
     public List<String> cachedTasks() {
         if (!Files.isDirectory(home.cache())) {
             return List.of();
@@ -240,6 +243,8 @@ public final class CatalogApi {
             return files.map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("top_loras_") && n.endsWith(".json"))
                     .map(n -> n.substring("top_loras_".length(), n.length() - ".json".length()))
+                    .filter(t -> java.util.Arrays.stream(dev.toploras.catalog.CatalogSort.values())
+                            .noneMatch(sort -> t.endsWith("." + sort.wire())))
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
