@@ -1,6 +1,6 @@
 @echo off
 rem top-loras launcher for Windows: java -jar with JVM flags chosen per command, as bin/top-loras does
-rem (one-shot commands: C1 only, serial GC, heap from 32 MB; serve: the JVM's server defaults). Unlike bin/top-loras it
+rem (one-shot commands: C1 only, serial GC, heap from 32 MB; serve, worker: the JVM's server defaults). Unlike bin/top-loras it
 rem uses no class-data-sharing archive. Environment: JAVA_HOME, TOP_LORAS_JAR, TOP_LORAS_JAVA_OPTS.
 setlocal
 set "TL_JAR=%TOP_LORAS_JAR%"
@@ -15,6 +15,7 @@ set "TL_CMD="
 call :command %*
 set "TL_FLAGS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmx512m -XX:-UsePerfData"
 if /i "%TL_CMD%"=="serve" set "TL_FLAGS="
+if /i "%TL_CMD%"=="worker" set "TL_FLAGS="
 "%TL_JAVA%" %TL_FLAGS% %TOP_LORAS_JAVA_OPTS% -jar "%TL_JAR%" %*
 exit /b %ERRORLEVEL%
 

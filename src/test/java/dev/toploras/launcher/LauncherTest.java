@@ -115,6 +115,14 @@ class LauncherTest {
     }
 
     @Test
+    void should_keep_the_server_defaults_for_a_worker_which_runs_as_long_as_serve() throws Exception {
+        Run run = launch("off", "--set", "broker.url=tcp://a:61616", "worker", "--name", "gpu-b");
+
+        assertThat(run.jvm()).noneMatch(f -> f.startsWith("-XX:TieredStopAtLevel") || f.startsWith("-Xmx"));
+        assertThat(run.args()).containsExactly("--set", "broker.url=tcp://a:61616", "worker", "--name", "gpu-b");
+    }
+
+    @Test
     void should_make_an_archive_on_the_first_fetch_and_use_it_after() throws Exception {
         Run first = launch(null, "fetch", "--limit", "5");
         assertThat(first.flag("-XX:ArchiveClassesAtExit=")).isTrue();
