@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeServer {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+    private static final int REBIND_TRIES = 40;
+    private static final long REBIND_PAUSE_MS = 50;
     private final ServerLimits limits;
     private final String apiKey;
     private final ErrorWriter errors;
@@ -105,14 +107,37 @@ public final class EdgeServer {
             req.response().endHandler(v -> vertx.cancelTimer(bodyTimer));
             routes.handle(req);
         });
-        try {
-            server = await(ours.listen(port, host), "listening on " + host + ":" + port);
-        } catch (ServerException e) {
-            throw e.getCause() instanceof BindException b ? new ServerException.PortInUse(host, port, b) : e;
-        }
+        server = listen(ours, host, port);
         LOG.info("HTTP server on {}:{} (idle {} ms, headers {} ms, body {} ms, at most {} connections)", host,
                 server.actualPort(), limits.idle().toMillis(), limits.header().toMillis(), limits.body().toMillis(),
                 limits.maxConnections());
+    }
+
+    /**
+     * Listens where Camel's listener was. Closing that listener completes before Netty has released the socket, and a
+     * client that connects in that moment (a health check during start) keeps it a little longer, so a bind that
+     * fails is tried again for up to {@link #REBIND_TRIES} x {@link #REBIND_PAUSE_MS} ms; checkPortFree has already
+     * ruled out another program holding the port, so a port still taken after that is reported as taken.
+     */
+    private static HttpServer listen(HttpServer ours, String host, int port) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return await(ours.listen(port, host), "listening on " + host + ":" + port);
+            } catch (ServerException e) {
+                if (!(e.getCause() instanceof BindException b)) {
+                    throw e;
+                }
+                if (attempt >= REBIND_TRIES) {
+                    throw new ServerException.PortInUse(host, port, b);
+                }
+                try {
+                    Thread.sleep(REBIND_PAUSE_MS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new ServerException.PortInUse(host, port, b);
+                }
+            }
+        }
     }
 
     /** Connections over the cap are closed at once; a connection that sends no request in time is closed too. */
