@@ -1,6 +1,8 @@
 package dev.toploras.covers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.catalog.CatalogRun;
+import dev.toploras.catalog.LoraRecord;
 import dev.toploras.catalog.SafeName;
 import dev.toploras.modelscope.UpstreamErrors;
 import dev.toploras.storage.AtomicFiles;
@@ -58,6 +60,19 @@ public final class CoverChecks {
         } catch (CoverRejectedException e) {
             return CoverFetch.finished(id, dir, failed(id, previous, dir, e.getMessage()));
         }
+    }
+
+    /**
+     * {@link #begin} for the record and run the covers route holds in variables, bound by name: cheaper per cover
+     * than a method expression, whose OGNL arguments Camel resolves by introspecting the record on every call.
+     */
+    public CoverFetch beginFor(@Variable("record") LoraRecord record, @Variable("run") CatalogRun run) {
+        return begin(record.id(), record.coverUrl(), run.getImagesDir());
+    }
+
+    /** The covers route's loop condition: true while the fetch wants another request. */
+    public boolean again(@Variable("cover") CoverFetch fetch) {
+        return fetch.isAgain();
     }
 
     /**
