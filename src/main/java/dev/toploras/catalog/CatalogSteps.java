@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,12 +153,13 @@ public final class CatalogSteps {
     }
 
     /** Before a record's cover is fetched (on the covers pool): the run's item shows it. */
-    public void coverStarted(LoraRecord r, CatalogRun run) {
+    public void coverStarted(@Variable("record") LoraRecord r, @Variable("run") CatalogRun run) {
         run.runHandle().stage(itemId(r), "cover", r.coverUrl() == null ? "no cover listed" : "cover " + r.coverUrl());
     }
 
     /** After it: a cover that failed becomes a warning, never a failed run. */
-    public void coverDone(LoraRecord r, CoverFetch fetch, CatalogRun run) {
+    public void coverDone(@Variable("record") LoraRecord r, @Variable("cover") CoverFetch fetch,
+                          @Variable("run") CatalogRun run) {
         RunHandle handle = run.runHandle();
         CoverOutcome out = fetch.getOutcome();
         if (out.warning() != null) {

@@ -1,6 +1,8 @@
 package dev.toploras.covers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.catalog.CatalogRun;
+import dev.toploras.catalog.LoraRecord;
 import dev.toploras.catalog.SafeName;
 import dev.toploras.modelscope.UpstreamErrors;
 import dev.toploras.storage.AtomicFiles;
@@ -20,6 +22,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import org.apache.camel.Message;
 import org.apache.camel.Variable;
 
 /**
@@ -53,10 +56,23 @@ public final class CoverChecks {
         String name = SafeName.hashOf(id);
         CoverMeta previous = readMeta(dir.resolve(name + ".meta.json"), url, dir).orElse(null);
         try {
-            return new CoverFetch(this, id, url, dir, name, previous, lenientUri(url));
+            return new CoverFetch(id, url, dir, name, previous, lenientUri(url));
         } catch (CoverRejectedException e) {
             return CoverFetch.finished(id, dir, failed(id, previous, dir, e.getMessage()));
         }
+    }
+
+    /**
+     * {@link #begin} for the record and run the covers route holds in variables, bound by name: cheaper per cover
+     * than a method expression, whose OGNL arguments Camel resolves by introspecting the record on every call.
+     */
+    public CoverFetch beginFor(@Variable("record") LoraRecord record, @Variable("run") CatalogRun run) {
+        return begin(record.id(), record.coverUrl(), run.getImagesDir());
+    }
+
+    /** The covers route's loop condition: true while the fetch wants another request. */
+    public boolean again(@Variable("cover") CoverFetch fetch) {
+        return fetch.isAgain();
     }
 
     /**
@@ -94,6 +110,23 @@ public final class CoverChecks {
             fetch.finish(store(fetch, in, host, contentType, contentLength, etag, lastModified));
         } catch (CoverRejectedException | IOException e) {
             fail(fetch, e.getMessage());
+        }
+    }
+
+    /**
+     * Puts the next hop's request headers on the message: its URL (camel-http's CamelHttpUri), the stored copy's
+     * validators and, only where {@link #authorization} allows, the token. Headers with no value are left out.
+     */
+    public void request(@Variable("cover") CoverFetch fetch, Message message) {
+        message.setHeader(Exchange.HTTP_URI, fetch.getUrl());
+        setIfPresent(message, "If-None-Match", fetch.getIfNoneMatch());
+        setIfPresent(message, "If-Modified-Since", fetch.getIfModifiedSince());
+        setIfPresent(message, "Authorization", authorization(fetch));
+    }
+
+    private static void setIfPresent(Message message, String name, String value) {
+        if (value != null) {
+            message.setHeader(name, value);
         }
     }
 

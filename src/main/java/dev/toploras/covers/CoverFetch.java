@@ -9,7 +9,6 @@ import java.util.Locale;
  * and, once done, the outcome. The covers route keeps it in a variable and loops while {@link #isAgain()}.
  */
 public final class CoverFetch {
-    private final CoverChecks checks;
     private final String id;
     private final String sourceUrl;
     private final Path dir;
@@ -20,8 +19,7 @@ public final class CoverFetch {
     private boolean tokenTried;
     private CoverOutcome outcome;
 
-    CoverFetch(CoverChecks checks, String id, String sourceUrl, Path dir, String name, CoverMeta previous, URI uri) {
-        this.checks = checks;
+    CoverFetch(String id, String sourceUrl, Path dir, String name, CoverMeta previous, URI uri) {
         this.id = id;
         this.sourceUrl = sourceUrl;
         this.dir = dir;
@@ -31,7 +29,7 @@ public final class CoverFetch {
     }
 
     static CoverFetch finished(String id, Path dir, CoverOutcome outcome) {
-        CoverFetch f = new CoverFetch(null, id, null, dir, null, null, null);
+        CoverFetch f = new CoverFetch(id, null, dir, null, null, null);
         f.outcome = outcome;
         return f;
     }
@@ -52,11 +50,6 @@ public final class CoverFetch {
 
     public String getIfModifiedSince() {
         return previous == null ? null : previous.lastModified();
-    }
-
-    /** The token as a header value, or null; read only by the step right before the call. */
-    public String getAuthorization() {
-        return checks == null ? null : checks.authorization(this);
     }
 
     public CoverOutcome getOutcome() {

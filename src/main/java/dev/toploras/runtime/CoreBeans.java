@@ -63,6 +63,12 @@ public final class CoreBeans implements CamelConfiguration {
                 s.integer("camel.component.http.connections-per-route"));
     }
 
+    /** camel-http's client setup: no cookie specs (cookies are off; see HttpConnections). */
+    @BindToRegistry("httpClientSetup")
+    public org.apache.camel.component.http.HttpClientConfigurer httpClientSetup() {
+        return HttpConnections.withoutCookieSpecs();
+    }
+
     @Override
     public void configure(CamelContext ctx) {
         UpstreamHealth health = ctx.getRegistry().lookupByNameAndType("upstreamHealth", UpstreamHealth.class);
