@@ -39,6 +39,11 @@ public record RenderJob(String jobId, String modelId, String prompt, String nega
                 java.util.Collections.unmodifiableMap(loras));
     }
 
+    /** Each file the job's LoRAs resolved to, with the weight the job gave that LoRA (1.0 for a bare id). */
+    public java.util.List<WeightedLora> weighted(java.util.List<dev.toploras.local.loras.LoraFile> files) {
+        return files.stream().map(f -> new WeightedLora(f, loras.getOrDefault(f.modelId(), 1.0))).toList();
+    }
+
     /** The parameters actually used, for meta.local.params. */
     public Map<String, Object> used(String sampler, String checkpoint) {
         Map<String, Object> m = new LinkedHashMap<>();

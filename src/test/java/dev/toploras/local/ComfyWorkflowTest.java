@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.toploras.local.comfyui.ComfyGraph;
 import dev.toploras.local.comfyui.ComfyWorkflow;
 import dev.toploras.local.loras.LoraFile;
 import java.nio.file.Path;
@@ -24,8 +23,8 @@ class ComfyWorkflowTest {
         return JSON.readTree(LocalStubs.fixture("comfyui/workflow_flux_api.json"));
     }
 
-    static ComfyGraph.Lora lora(String file, double w) {
-        return new ComfyGraph.Lora(new LoraFile("o/" + file, file, "ab", 1, Path.of(file), false), w);
+    static WeightedLora lora(String file, double w) {
+        return new WeightedLora(new LoraFile("o/" + file, file, "ab", 1, Path.of(file), false), w);
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toploras.generation.RenderedImage;
 import dev.toploras.local.LocalFailures;
 import dev.toploras.local.RenderJob;
+import dev.toploras.local.WeightedLora;
 import dev.toploras.local.loras.LoraFile;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,16 +23,13 @@ import java.util.Set;
  * prompt, where name is a file stem (or alias) that GET /sdapi/v1/loras lists as [{name, alias, path, metadata}].
  */
 public final class A1111Requests {
-    public record Lora(LoraFile file, double weight) {
-    }
-
     private A1111Requests() {
     }
 
     /** The prompt with one {@code <lora:name:weight>} tag per LoRA, in the job's order. */
-    public static String promptWithLoras(String prompt, List<Lora> loras) {
+    public static String promptWithLoras(String prompt, List<WeightedLora> loras) {
         StringBuilder sb = new StringBuilder(prompt == null ? "" : prompt.strip());
-        for (Lora l : loras) {
+        for (WeightedLora l : loras) {
             sb.append(sb.isEmpty() ? "" : " ").append("<lora:").append(l.file().stem()).append(':')
                     .append(weight(l.weight())).append('>');
         }
@@ -60,7 +58,7 @@ public final class A1111Requests {
     }
 
     public static ObjectNode txt2img(ObjectMapper json, RenderJob job, String checkpoint, String sampler,
-                                     List<Lora> loras) {
+                                     List<WeightedLora> loras) {
         ObjectNode b = json.createObjectNode();
         b.put("prompt", promptWithLoras(job.prompt(), loras));
         b.put("negative_prompt", job.negativePrompt());

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toploras.generation.JobEvents;
 import dev.toploras.generation.RenderedImage;
+import dev.toploras.local.BackendReply;
 import dev.toploras.local.LocalFailures;
 import dev.toploras.local.LocalSettings;
 import dev.toploras.local.RenderJob;
 import dev.toploras.local.loras.LoraFile;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +38,12 @@ public final class A1111Steps {
         if (status / 100 != 2) {
             throw new LocalFailures.BackendUnavailable("a1111", url, "GET /sdapi/v1/loras answered HTTP " + status);
         }
-        A1111Requests.checkListed(tree(body, status), files, settings.lorasDir().toString(), url);
+        A1111Requests.checkListed(BackendReply.tree(json, "a1111", body, status), files, settings.lorasDir().toString(), url);
     }
 
     public ObjectNode txt2img(Map<String, Object> job, List<LoraFile> files) {
         RenderJob r = RenderJob.of(job);
-        return A1111Requests.txt2img(json, r, settings.checkpointFor(r.modelId()), sampler(r), loras(r, files));
+        return A1111Requests.txt2img(json, r, settings.checkpointFor(r.modelId()), sampler(r), r.weighted(files));
     }
 
     /** meta.local: the parameters used (the seed A1111 reports) and the prompt with its tags. */
@@ -52,8 +51,8 @@ public final class A1111Steps {
                                     byte[] reply) {
         RenderJob r = RenderJob.of(job);
         Map<String, Object> params = r.used(sampler(r), settings.checkpointFor(r.modelId()));
-        params.put("seed", A1111Requests.seedUsed(json, tree(reply, 200), r.seed()));
-        params.put("prompt", A1111Requests.promptWithLoras(r.prompt(), loras(r, files)));
+        params.put("seed", A1111Requests.seedUsed(json, BackendReply.tree(json, "a1111", reply, 200), r.seed()));
+        params.put("prompt", A1111Requests.promptWithLoras(r.prompt(), r.weighted(files)));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("params", params);
         m.put("loras", loras);
@@ -61,7 +60,7 @@ public final class A1111Steps {
     }
 
     public List<RenderedImage> images(int status, byte[] body, Map<String, Object> job) {
-        return A1111Requests.images(status, tree(body, status), RenderJob.of(job), url);
+        return A1111Requests.images(status, BackendReply.tree(json, "a1111", body, status), RenderJob.of(job), url);
     }
 
     public void begin(String jobId) {
@@ -82,7 +81,7 @@ public final class A1111Steps {
         if (status / 100 != 2 || !rendering(jobId)) {
             return;
         }
-        JsonNode p = tree(body, status);
+        JsonNode p = BackendReply.tree(json, "a1111", body, status);
         int percent = (int) Math.round(p.path("progress").asDouble(0) * 100);
         JsonNode state = p.path("state");
         events.progress(jobId, "RENDERING_LOCAL", percent, "A1111 step " + state.path("sampling_step").asInt()
@@ -99,19 +98,5 @@ public final class A1111Steps {
         return r.sampler() != null ? r.sampler() : settings.a1111Sampler();
     }
 
-    private static List<A1111Requests.Lora> loras(RenderJob r, List<LoraFile> files) {
-        List<A1111Requests.Lora> out = new ArrayList<>();
-        for (LoraFile f : files) {
-            out.add(new A1111Requests.Lora(f, r.loras().getOrDefault(f.modelId(), 1.0)));
-        }
-        return out;
-    }
 
-    private JsonNode tree(byte[] body, int status) {
-        try {
-            return body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
-        } catch (IOException e) {
-            throw new LocalFailures.BackendRejected("a1111", "a reply (HTTP " + status + ") is not JSON", Map.of());
-        }
-    }
 }

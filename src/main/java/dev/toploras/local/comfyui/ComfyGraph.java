@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toploras.local.RenderJob;
-import dev.toploras.local.loras.LoraFile;
+import dev.toploras.local.WeightedLora;
 import java.util.List;
 
 /**
@@ -20,18 +20,15 @@ public final class ComfyGraph {
     private ComfyGraph() {
     }
 
-    public record Lora(LoraFile file, double weight) {
-    }
-
     public static ObjectNode build(ObjectMapper json, RenderJob job, String checkpoint, String sampler,
-                                   String scheduler, List<Lora> loras) {
+                                   String scheduler, List<WeightedLora> loras) {
         ObjectNode g = json.createObjectNode();
         node(g, "4", "CheckpointLoaderSimple").put("ckpt_name", checkpoint);
         String modelFrom = "4";
         String clipFrom = "4";
         int clipIndex = 1;
         int n = 0;
-        for (Lora l : loras) {
+        for (WeightedLora l : loras) {
             String id = "lora" + (++n);
             ObjectNode in = node(g, id, "LoraLoader");
             in.set("model", link(json, modelFrom, 0));

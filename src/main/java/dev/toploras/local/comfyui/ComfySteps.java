@@ -4,15 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toploras.generation.RenderedImage;
+import dev.toploras.local.BackendReply;
 import dev.toploras.local.LocalFailures;
 import dev.toploras.local.LocalSettings;
 import dev.toploras.local.RenderJob;
+import dev.toploras.local.WeightedLora;
 import dev.toploras.local.loras.LoraFile;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class ComfySteps {
     public ObjectNode prompt(Map<String, Object> job, List<LoraFile> files) {
         RenderJob r = RenderJob.of(job);
         String checkpoint = settings.checkpointFor(r.modelId());
-        List<ComfyGraph.Lora> loras = loras(r, files);
+        List<WeightedLora> loras = r.weighted(files);
         ObjectNode graph;
         if (settings.comfyWorkflow() != null) {
             String file = settings.comfyWorkflow().toString();
@@ -93,12 +94,12 @@ public final class ComfySteps {
     }
 
     public String accepted(int status, byte[] body) {
-        return ComfyReplies.promptId(status, tree(body, status), url);
+        return ComfyReplies.promptId(status, BackendReply.tree(json, "comfyui", body, status), url);
     }
 
     /** "running", "pending" or "absent", from GET /queue. */
     public String position(String promptId, int status, byte[] body) {
-        return status / 100 == 2 ? ComfyReplies.queuePosition(promptId, tree(body, status)) : "absent";
+        return status / 100 == 2 ? ComfyReplies.queuePosition(promptId, BackendReply.tree(json, "comfyui", body, status)) : "absent";
     }
 
     /** The images once the prompt finished, else null. */
@@ -106,7 +107,7 @@ public final class ComfySteps {
         if (status / 100 != 2) {
             throw new LocalFailures.BackendUnavailable("comfyui", url, "GET /history answered HTTP " + status);
         }
-        return ComfyReplies.finished(promptId, tree(body, status));
+        return ComfyReplies.finished(promptId, BackendReply.tree(json, "comfyui", body, status));
     }
 
     public void checkTimeout(long startNanos) {
@@ -143,21 +144,7 @@ public final class ComfySteps {
         return r.sampler() != null ? r.sampler() : settings.sampler();
     }
 
-    private static List<ComfyGraph.Lora> loras(RenderJob r, List<LoraFile> files) {
-        List<ComfyGraph.Lora> out = new ArrayList<>();
-        for (LoraFile f : files) {
-            out.add(new ComfyGraph.Lora(f, r.loras().getOrDefault(f.modelId(), 1.0)));
-        }
-        return out;
-    }
 
-    private JsonNode tree(byte[] body, int status) {
-        try {
-            return body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
-        } catch (IOException e) {
-            throw new LocalFailures.BackendRejected("comfyui", "a reply (HTTP " + status + ") is not JSON", Map.of());
-        }
-    }
 
     private static String enc(String s) {
         return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);

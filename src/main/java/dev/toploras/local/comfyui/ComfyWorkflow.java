@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.toploras.local.LocalFailures;
 import dev.toploras.local.RenderJob;
+import dev.toploras.local.WeightedLora;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ public final class ComfyWorkflow {
     }
 
     public static ObjectNode fill(ObjectMapper json, JsonNode template, String file, RenderJob job, String checkpoint,
-                                  List<ComfyGraph.Lora> loras) {
+                                  List<WeightedLora> loras) {
         if (template == null || !template.isObject() || template.isEmpty()) {
             throw new LocalFailures.WorkflowInvalid(file, "it is not a JSON object of nodes");
         }
@@ -92,7 +93,7 @@ public final class ComfyWorkflow {
         }
     }
 
-    private static void expandLoras(ObjectMapper json, ObjectNode g, String id, List<ComfyGraph.Lora> loras) {
+    private static void expandLoras(ObjectMapper json, ObjectNode g, String id, List<WeightedLora> loras) {
         ObjectNode marker = (ObjectNode) g.get(id);
         ObjectNode markerInputs = (ObjectNode) marker.get("inputs");
         g.remove(id);
@@ -106,7 +107,7 @@ public final class ComfyWorkflow {
         List<String> linkedNames = new ArrayList<>(upstream.keySet());
         String last = null;
         for (int i = 0; i < loras.size(); i++) {
-            ComfyGraph.Lora l = loras.get(i);
+            WeightedLora l = loras.get(i);
             String copyId = i == 0 ? id : id + "_" + (i + 1);
             ObjectNode copy = marker.deepCopy();
             ObjectNode in = (ObjectNode) copy.get("inputs");
