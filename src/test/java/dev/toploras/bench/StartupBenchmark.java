@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  *
  * <p>Run: {@code mvn -B -q -DskipTests package exec:java -Dexec.mainClass=dev.toploras.bench.StartupBenchmark}.
  * Knobs (system properties): {@code bench.runs} (5), {@code bench.bigRuns} (runs of N=1000, 1), {@code bench.jar}
- * (target/top-loras.jar), {@code bench.launcher} (bin/top-loras).
+ * (target/top-loras.jar), {@code bench.launcher} (bin/top-loras), {@code bench.reference} (another build's jar, e.g. the
+ * one before a change: its cold fetch through the same launcher and through java -jar, in the same run).
  */
 public final class StartupBenchmark {
     static final String TASK = CatalogBenchmark.TASK;
@@ -56,6 +57,18 @@ public final class StartupBenchmark {
         Side viaLauncher = new Side("bin/top-loras", List.of("sh", launcher.toString()), jar);
         Side plain = new Side("java -jar", List.of(javaBin(), "-jar", jar.toString()), jar);
         List<Side> sides = List.of(viaLauncher, plain);
+        // Another build of the product (e.g. the one before a change), cold fetches only, through the same launcher
+        // (which makes its archive on the first run) and through java -jar: the same figures for both builds.
+        String reference = System.getProperty("bench.reference");
+        List<Side> references = new ArrayList<>();
+        if (reference != null) {
+            Path refJar = Paths.get(reference).toAbsolutePath();
+            if (!Files.isRegularFile(refJar)) {
+                throw new IllegalStateException("bench.reference " + refJar + " is not a file");
+            }
+            references.add(new Side("reference bin/top-loras", List.of("sh", launcher.toString()), refJar));
+            references.add(new Side("reference java -jar", List.of(javaBin(), "-jar", refJar.toString()), refJar));
+        }
         System.out.printf("Startup benchmark: %d run(s) per cell, interleaved; machine: %d cores, load average %s,"
                         + " %s %s%n", runs, Runtime.getRuntime().availableProcessors(), loadAverage(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
@@ -67,23 +80,23 @@ public final class StartupBenchmark {
             for (Side side : sides) {
                 side.fetch(stub, warmHome, 100, true);
             }
+            for (Side side : references) {
+                side.coldFetch(stub, 100);
+            }
             System.out.printf("stub ModelScope on %s; launcher archive: %s%n", stub.baseUrl(),
                     archived ? "made by the build" : hasArchive(jar) ? "made by the first fetch" : "none");
 
             Map<String, List<Measure>> cells = new LinkedHashMap<>();
             for (int i = 0; i < runs; i++) {
                 for (Side side : sides) {
-                    Path home = Files.createTempDirectory("top-loras-startup-");
-                    try {
-                        cells.computeIfAbsent(side.name + "|cold", k -> new ArrayList<>())
-                                .add(side.fetch(stub, home, 100, true));
-                    } finally {
-                        CatalogBenchmark.deleteTree(home);
-                    }
+                    cells.computeIfAbsent(side.name + "|cold", k -> new ArrayList<>()).add(side.coldFetch(stub, 100));
                     cells.computeIfAbsent(side.name + "|warm", k -> new ArrayList<>())
                             .add(side.fetch(stub, warmHome, 100, false));
                     cells.computeIfAbsent(side.name + "|version", k -> new ArrayList<>()).add(side.version());
                     cells.computeIfAbsent(side.name + "|serve", k -> new ArrayList<>()).add(side.serve(stub));
+                }
+                for (Side side : references) {
+                    cells.computeIfAbsent(side.name + "|cold", k -> new ArrayList<>()).add(side.coldFetch(stub, 100));
                 }
             }
             CatalogBenchmark.deleteTree(warmHome);
@@ -91,12 +104,7 @@ public final class StartupBenchmark {
             List<Measure> small = new ArrayList<>();
             for (int i = 0; i < bigRuns; i++) {
                 for (int n : new int[] {100, 1000}) {
-                    Path home = Files.createTempDirectory("top-loras-startup-");
-                    try {
-                        (n == 100 ? small : big).add(viaLauncher.fetch(stub, home, n, true));
-                    } finally {
-                        CatalogBenchmark.deleteTree(home);
-                    }
+                    (n == 100 ? small : big).add(viaLauncher.coldFetch(stub, n));
                 }
             }
             report(cells, small, big);
@@ -131,6 +139,16 @@ public final class StartupBenchmark {
                 return t.measure;
             } finally {
                 CatalogBenchmark.deleteTree(dir);
+            }
+        }
+
+        /** A cold fetch of n LoRAs in a fresh home, removed afterwards. */
+        Measure coldFetch(CatalogBenchmark.StubModelScope stub, int n) throws Exception {
+            Path home = Files.createTempDirectory("top-loras-startup-");
+            try {
+                return fetch(stub, home, n, true);
+            } finally {
+                CatalogBenchmark.deleteTree(home);
             }
         }
 
@@ -249,6 +267,15 @@ public final class StartupBenchmark {
                     median(j, Measure::cpuS), median(l, Measure::rssMb), median(j, Measure::rssMb));
         }
         System.out.println("(medians; CPU = user + sys of the whole process; serve CPU = the JVM's until health)");
+        if (cells.containsKey("reference bin/top-loras|cold")) {
+            List<Measure> l = cells.get("reference bin/top-loras|cold");
+            List<Measure> j = cells.get("reference java -jar|cold");
+            System.out.printf(Locale.ROOT, "reference build (%s), cold fetch: bin/top-loras %.0f ms, java -jar %.0f ms,"
+                            + " %.2f x; CPU %.2f / %.2f s; peak RSS %.1f / %.1f MiB%n",
+                    System.getProperty("bench.reference"), median(l, Measure::wallMs), median(j, Measure::wallMs),
+                    median(l, Measure::wallMs) / median(j, Measure::wallMs), median(l, Measure::cpuS),
+                    median(j, Measure::cpuS), median(l, Measure::rssMb), median(j, Measure::rssMb));
+        }
         double rss100 = median(small, Measure::rssMb);
         double rss1000 = median(big, Measure::rssMb);
         System.out.printf(Locale.ROOT, "%nbin/top-loras cold fetch peak RSS: N=100 %.1f MiB, N=1000 %.1f MiB (%.0f ms"
@@ -260,6 +287,14 @@ public final class StartupBenchmark {
         double floor = median(cells.get("bin/top-loras|version"), Measure::wallMs);
         double serve = median(cells.get("bin/top-loras|serve"), Measure::wallMs);
         double serveRss = median(cells.get("bin/top-loras|serve"), Measure::rssMb);
+        // No build can beat this on this stub: the JVM floor, one listing page, and the covers in rounds of
+        // covers.concurrency requests of COVER_LATENCY_MS each.
+        int rounds = (100 + CatalogBenchmark.DEFAULT_CONCURRENCY - 1) / CatalogBenchmark.DEFAULT_CONCURRENCY;
+        double lowerBound = floor + CatalogBenchmark.LISTING_LATENCY_MS + rounds * CatalogBenchmark.COVER_LATENCY_MS;
+        System.out.printf(Locale.ROOT, "%nlower bound of a cold fetch through the launcher on this stub: %.0f ms"
+                        + " (--version %.0f ms + listing %d ms + %d rounds of %d covers x %d ms)%n", lowerBound, floor,
+                CatalogBenchmark.LISTING_LATENCY_MS, rounds, CatalogBenchmark.DEFAULT_CONCURRENCY,
+                CatalogBenchmark.COVER_LATENCY_MS);
         System.out.println();
         target("cold fetch via launcher <= 0.45 x java -jar", String.format(Locale.ROOT, "%.2f x", cold / coldPlain),
                 cold / coldPlain <= 0.45);
