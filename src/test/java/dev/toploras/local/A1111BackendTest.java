@@ -106,12 +106,6 @@ class A1111BackendTest {
                 .replace("${prompt}", "a heron in the mist");
     }
 
-    JsonNode awaitEnd(String id) {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-                .until(() -> JSON.readTree(served.http().get("/api/v1/generate/" + id).body()),
-                        j -> List.of("succeeded", "failed", "cancelled").contains(j.path("status").asText()));
-    }
-
     @Test
     void should_render_with_both_lora_tags_after_a_refresh_when_the_files_were_just_downloaded() throws Exception {
         LocalStubs.modelScope(modelScope, A);
@@ -123,7 +117,7 @@ class A1111BackendTest {
         loras.put(B.modelId(), 0.3);
 
         served.http().post("/api/v1/generate", job("a-1", loras));
-        JsonNode doc = awaitEnd("a-1");
+        JsonNode doc = served.jobWhenEnded("a-1");
 
         assertThat(doc.path("status").asText()).as(doc.toString()).isEqualTo("succeeded");
         JsonNode body = JSON.readTree(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/txt2img"))).get(0)
@@ -151,9 +145,9 @@ class A1111BackendTest {
         served = Stubs.serve(home, config());
 
         served.http().post("/api/v1/generate", job("s-1", Map.of(A.modelId(), 1.0)));
-        assertThat(awaitEnd("s-1").path("status").asText()).isEqualTo("succeeded");
+        assertThat(served.jobWhenEnded("s-1").path("status").asText()).isEqualTo("succeeded");
         served.http().post("/api/v1/generate", job("s-2", Map.of(A.modelId(), 1.0)));
-        assertThat(awaitEnd("s-2").path("status").asText()).isEqualTo("succeeded");
+        assertThat(served.jobWhenEnded("s-2").path("status").asText()).isEqualTo("succeeded");
 
         assertThat(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/refresh-loras")))).hasSize(1);
         assertThat(modelScope.findAll(getRequestedFor(urlPathEqualTo("/api/v1/models/" + A.modelId() + "/repo"))))
@@ -168,7 +162,7 @@ class A1111BackendTest {
         served = Stubs.serve(home, config());
 
         served.http().post("/api/v1/generate", job("l-1", Map.of(A.modelId(), 1.0)));
-        JsonNode doc = awaitEnd("l-1");
+        JsonNode doc = served.jobWhenEnded("l-1");
 
         assertThat(doc.path("status").asText()).isEqualTo("failed");
         assertThat(doc.at("/error/message").asText()).contains(A.stem()).contains("local.loras-dir");
@@ -184,7 +178,7 @@ class A1111BackendTest {
         served = Stubs.serve(home, config());
 
         served.http().post("/api/v1/generate", job("e-1", Map.of()));
-        JsonNode doc = awaitEnd("e-1");
+        JsonNode doc = served.jobWhenEnded("e-1");
 
         assertThat(doc.path("status").asText()).isEqualTo("failed");
         assertThat(doc.at("/error/code").asText()).isEqualTo("upstream_rejected");
@@ -198,7 +192,7 @@ class A1111BackendTest {
         served = Stubs.serve(home, cfg);
 
         served.http().post("/api/v1/generate", job("u-1", Map.of()));
-        JsonNode doc = awaitEnd("u-1");
+        JsonNode doc = served.jobWhenEnded("u-1");
 
         assertThat(doc.at("/error/code").asText()).isEqualTo("upstream_unavailable");
         assertThat(doc.at("/error/message").asText()).contains("a1111").contains("does not answer");
@@ -214,7 +208,7 @@ class A1111BackendTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !a1111.findAll(getRequestedFor(urlPathEqualTo(
                 "/sdapi/v1/progress"))).isEmpty());
         served.http().post("/api/v1/generate/k-1/cancel", "");
-        JsonNode doc = awaitEnd("k-1");
+        JsonNode doc = served.jobWhenEnded("k-1");
 
         assertThat(doc.path("status").asText()).isEqualTo("cancelled");
         assertThat(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/interrupt")))).hasSize(1);

@@ -85,12 +85,6 @@ class ComfyUiBackendTest {
                 }});
     }
 
-    JsonNode awaitEnd(String id) {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-                .until(() -> JSON.readTree(served.http().get("/api/v1/generate/" + id).body()),
-                        j -> List.of("succeeded", "failed", "cancelled").contains(j.path("status").asText()));
-    }
-
     @Test
     void should_render_with_both_loras_at_their_weights_when_a_job_has_two_loras() throws Exception {
         LocalStubs.modelScope(modelScope, A);
@@ -100,7 +94,7 @@ class ComfyUiBackendTest {
         served = Stubs.serve(home, config());
 
         served.http().post("/api/v1/generate", sdxl("c-1"));
-        JsonNode doc = awaitEnd("c-1");
+        JsonNode doc = served.jobWhenEnded("c-1");
 
         assertThat(doc.path("status").asText()).as(doc.toString()).isEqualTo("succeeded");
         JsonNode graph = JSON.readTree(comfy.findAll(postRequestedFor(urlPathEqualTo("/prompt"))).get(0)
@@ -160,7 +154,7 @@ class ComfyUiBackendTest {
         served = Stubs.serve(home, cfg);
 
         served.http().post("/api/v1/generate", job("w-1", "black-forest-labs/FLUX.1-dev", Map.of(A.modelId(), 1.0)));
-        JsonNode doc = awaitEnd("w-1");
+        JsonNode doc = served.jobWhenEnded("w-1");
 
         assertThat(doc.path("status").asText()).as(doc.toString()).isEqualTo("succeeded");
         JsonNode graph = JSON.readTree(comfy.findAll(postRequestedFor(urlPathEqualTo("/prompt"))).get(0)
@@ -184,8 +178,8 @@ class ComfyUiBackendTest {
         served.http().post("/api/v1/generate", one);
         served.http().post("/api/v1/generate", two);
 
-        assertThat(awaitEnd("d-1").path("status").asText()).isEqualTo("succeeded");
-        JsonNode second = awaitEnd("d-2");
+        assertThat(served.jobWhenEnded("d-1").path("status").asText()).isEqualTo("succeeded");
+        JsonNode second = served.jobWhenEnded("d-2");
         assertThat(second.path("status").asText()).isEqualTo("succeeded");
         assertThat(modelScope.findAll(getRequestedFor(urlPathEqualTo("/api/v1/models/" + A.modelId() + "/repo"))))
                 .hasSize(1);
@@ -201,7 +195,7 @@ class ComfyUiBackendTest {
         served = Stubs.serve(home, config());
 
         served.http().post("/api/v1/generate", job("r-1", "stabilityai/stable-diffusion-xl-base-1.0", Map.of()));
-        JsonNode doc = awaitEnd("r-1");
+        JsonNode doc = served.jobWhenEnded("r-1");
 
         assertThat(doc.path("status").asText()).isEqualTo("failed");
         assertThat(doc.at("/error/code").asText()).isEqualTo("upstream_rejected");
@@ -215,7 +209,7 @@ class ComfyUiBackendTest {
         served = Stubs.serve(home, config());
 
         served.http().post("/api/v1/generate", job("x-1", "stabilityai/stable-diffusion-xl-base-1.0", Map.of()));
-        JsonNode doc = awaitEnd("x-1");
+        JsonNode doc = served.jobWhenEnded("x-1");
 
         assertThat(doc.path("status").asText()).isEqualTo("failed");
         assertThat(doc.at("/error/message").asText()).contains("KSampler (node 3) failed")
@@ -228,7 +222,7 @@ class ComfyUiBackendTest {
         served = Stubs.serve(home, config());
 
         served.http().post("/api/v1/generate", job("m-1", "Qwen/Qwen-Image", Map.of()));
-        JsonNode doc = awaitEnd("m-1");
+        JsonNode doc = served.jobWhenEnded("m-1");
 
         assertThat(doc.path("status").asText()).isEqualTo("failed");
         assertThat(doc.at("/error/message").asText()).contains("Qwen/Qwen-Image").contains("local.checkpoints");
@@ -242,7 +236,7 @@ class ComfyUiBackendTest {
         served = Stubs.serve(home, cfg);
 
         served.http().post("/api/v1/generate", job("u-1", "stabilityai/stable-diffusion-xl-base-1.0", Map.of()));
-        JsonNode doc = awaitEnd("u-1");
+        JsonNode doc = served.jobWhenEnded("u-1");
 
         assertThat(doc.path("status").asText()).isEqualTo("failed");
         assertThat(doc.at("/error/code").asText()).isEqualTo("upstream_unavailable");
@@ -262,7 +256,7 @@ class ComfyUiBackendTest {
 
         served.http().post("/api/v1/generate", job("n-1", "stabilityai/stable-diffusion-xl-base-1.0",
                 Map.of("ghost/none", 1.0)));
-        JsonNode doc = awaitEnd("n-1");
+        JsonNode doc = served.jobWhenEnded("n-1");
 
         assertThat(doc.path("status").asText()).isEqualTo("failed");
         assertThat(doc.at("/error/code").asText()).isEqualTo("not_found");
@@ -281,7 +275,7 @@ class ComfyUiBackendTest {
 
         served.http().post("/api/v1/generate", job("t-1", "stabilityai/stable-diffusion-xl-base-1.0",
                 Map.of(A.modelId(), 1.0)));
-        JsonNode doc = awaitEnd("t-1");
+        JsonNode doc = served.jobWhenEnded("t-1");
 
         assertThat(doc.path("status").asText()).as(doc.toString()).isEqualTo("succeeded");
         assertThat(modelScope.findAll(getRequestedFor(urlPathEqualTo(files)))).hasSize(2);
@@ -295,7 +289,7 @@ class ComfyUiBackendTest {
 
         served.http().post("/api/v1/generate", job("h-1", "stabilityai/stable-diffusion-xl-base-1.0",
                 Map.of(A.modelId(), 1.0)));
-        JsonNode doc = awaitEnd("h-1");
+        JsonNode doc = served.jobWhenEnded("h-1");
 
         assertThat(doc.path("status").asText()).isEqualTo("failed");
         assertThat(doc.at("/error/message").asText()).contains("sha256").contains(A.sha256());
@@ -314,7 +308,7 @@ class ComfyUiBackendTest {
 
         served.http().post("/api/v1/generate", job("b-1", "stabilityai/stable-diffusion-xl-base-1.0",
                 Map.of(A.modelId(), 1.0)));
-        JsonNode doc = awaitEnd("b-1");
+        JsonNode doc = served.jobWhenEnded("b-1");
 
         assertThat(doc.at("/error/code").asText()).isEqualTo("payload_too_large");
         assertThat(doc.at("/error/message").asText()).contains("local.max-lora-bytes");
@@ -334,7 +328,7 @@ class ComfyUiBackendTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !comfy.findAll(getRequestedFor(urlPathEqualTo(
                 "/history/p-9"))).isEmpty());
         served.http().post("/api/v1/generate/k-1/cancel", "");
-        JsonNode doc = awaitEnd("k-1");
+        JsonNode doc = served.jobWhenEnded("k-1");
 
         assertThat(doc.path("status").asText()).isEqualTo("cancelled");
         assertThat(comfy.findAll(postRequestedFor(urlPathEqualTo("/queue"))).get(0).getBodyAsString())

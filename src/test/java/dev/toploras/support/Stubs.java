@@ -2,14 +2,22 @@ package dev.toploras.support;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.toploras.jobs.JobStatus;
 import dev.toploras.runtime.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 
 /** The two things most tests start: a WireMock standing in for ModelScope, and the runtime serving on loopback. */
 public final class Stubs {
@@ -25,6 +33,16 @@ public final class Stubs {
 
     /** The runtime in `serve` mode on a free port, without a ModelScope token, and an HTTP client aimed at it. */
     public record Served(TopLorasRuntime runtime, Http http) {
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private static final Set<String> TERMINAL = Arrays.stream(JobStatus.values()).filter(JobStatus::isTerminal)
+                .map(JobStatus::wire).collect(Collectors.toUnmodifiableSet());
+
+        /** The job's view from GET /api/v1/generate/{id} once its status is terminal (at most 20 s). */
+        public JsonNode jobWhenEnded(String id) {
+            return Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> JSON.readTree(http.get("/api/v1/generate/" + id).body()),
+                            j -> TERMINAL.contains(j.path("status").asText()));
+        }
     }
 
     public static Served serve(Path home, Map<String, String> overrides) throws Exception {
