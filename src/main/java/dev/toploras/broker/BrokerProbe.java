@@ -12,24 +12,24 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * CLI names no broker class until `worker` runs.
  */
 public final class BrokerProbe {
-    /** Each of connecting and the login reply is given this long; both together stay well under 10 s. */
-    static final int TIMEOUT_MS = 4000;
-
     private BrokerProbe() {
     }
 
     /** Null when the worker can connect; otherwise the one line that says why not and what to set. */
     public static String problem(Settings settings) {
         BrokerSettings b;
+        int timeoutMs;
         try {
             b = BrokerSettings.from(settings).forWorker();
-        } catch (BrokerException e) {
+            // connecting and the login reply are each given this long (broker.connect-timeout, default 4 s)
+            timeoutMs = (int) Math.min(Integer.MAX_VALUE, settings.duration("broker.connect-timeout").toMillis());
+        } catch (BrokerException | IllegalArgumentException e) {
             return e.getMessage();
         }
         String url = b.clientUrl();
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(withConnectTimeout(url), b.user(),
-                b.password())) {
-            cf.setCallTimeout(TIMEOUT_MS);
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(withConnectTimeout(url, timeoutMs),
+                b.user(), b.password())) {
+            cf.setCallTimeout(timeoutMs);
             cf.setInitialConnectAttempts(1);
             cf.setReconnectAttempts(0);
             cf.createConnection().close();
@@ -45,8 +45,8 @@ public final class BrokerProbe {
     }
 
     /** A plain tcp://host:port gets a connect timeout; a URL with its own options or several hosts is left as is. */
-    static String withConnectTimeout(String url) {
-        return url.matches("tcp://[^?,()]+") ? url + "?connectTimeoutMillis=" + TIMEOUT_MS : url;
+    static String withConnectTimeout(String url, int timeoutMs) {
+        return url.matches("tcp://[^?,()]+") ? url + "?connectTimeoutMillis=" + timeoutMs : url;
     }
 
     private static String oneLine(Throwable e) {
