@@ -173,13 +173,16 @@ public final class JobApplier {
 
     /**
      * The reply to a message the routes could not read (it goes to the rejected-messages queue): a skip for a claim,
-     * a refusal for a result, so a waiting sender is answered at once rather than after broker.reply-timeout.
+     * a refusal for a result, so a waiting sender is answered at once rather than after broker.reply-timeout. A
+     * worker whose result was unreadable hands its job message back (claim_lost), so the job is not left running:
+     * it is tried again and, failing every time, ends on the dead-letter queue as delivery_failed.
      */
     public String rejected(@org.apache.camel.ExchangeException Throwable e) {
         String reason = e == null ? "malformed message" : e.getMessage();
         Map<String, Object> reply = new java.util.LinkedHashMap<>();
         reply.put("run", false);
         reply.put("stored", false);
+        reply.put("claim_lost", true);
         reply.put("reason", "rejected: " + reason);
         return write(reply);
     }
