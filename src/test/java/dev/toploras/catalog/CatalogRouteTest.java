@@ -4,64 +4,61 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.runtime.CoreBeans;
 import dev.toploras.runtime.Home;
 import dev.toploras.support.Listings;
-import java.nio.file.Files;
+import dev.toploras.support.RouteTestSupport;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.spi.CamelBeanPostProcessor;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bundled catalog routes on Camel's own test kit: the outbound listing call is intercepted (AdviceWith) and
- * answered by a MockEndpoint, so what the route sends and how it pages, splits and filters is checked without HTTP.
+ * The bundled catalog flow (catalog.camel.yaml, with errors and covers) on Camel's test kit: the outbound listing
+ * call is intercepted (AdviceWith) and answered by a MockEndpoint, so what the route sends and how it pages, bounds,
+ * splits and filters is checked without HTTP. catalog.max-pages is 2 and catalog.exclude-names "banned" here.
  */
-class CatalogRouteTest extends CamelTestSupport {
+class CatalogRouteTest extends RouteTestSupport {
     static final ObjectMapper JSON = new ObjectMapper();
-    Path home;
 
     @Override
-    public void configureTest(TestExecutionConfiguration configuration) {
-        super.configureTest(configuration);
-        configuration.withUseAdviceWith(true);
+    protected List<String> flows() {
+        return List.of("errors.camel.yaml", "catalog.camel.yaml", "covers.camel.yaml");
     }
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext ctx = super.createCamelContext();
-        ctx.getPropertiesComponent().setLocation("classpath:application.properties");
-        home = Files.createTempDirectory("catalog-route-test-");
-        // The runtime's own configuration classes, processed as Camel Main would.
-        CamelBeanPostProcessor post = PluginHelper.getBeanPostProcessor(ctx);
-        for (CamelConfiguration c : List.of(new CoreBeans(new Home(home), Clock.systemUTC()),
-                new CatalogBeans(Optional::empty))) {
-            post.postProcessBeforeInitialization(c, c.getClass().getName());
-            post.postProcessAfterInitialization(c, c.getClass().getName());
-            c.configure(ctx);
-        }
-        for (String flow : List.of("errors", "catalog", "covers")) {
-            PluginHelper.getRoutesLoader(ctx).loadRoutes(PluginHelper.getResourceLoader(ctx)
-                    .resolveResource("classpath:routes/" + flow + ".camel.yaml"));
-        }
-        return ctx;
+    protected List<CamelConfiguration> configurations(Home home) {
+        return List.of(new CatalogBeans(Optional::empty));
+    }
+
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("catalog.max-pages", "2", "catalog.exclude-names", "banned");
+    }
+
+    @Override
+    protected void advise() throws Exception {
+        intercept("catalog-fetch-page", "http*", "mock:listing");
+    }
+
+    private CatalogResult refresh(String name, int limit) {
+        Path dir = homeDir().resolve(name);
+        return template.requestBody("direct:catalog-refresh", new CatalogRequest("t", limit, null, true, null,
+                dir.resolve("cache.json"), dir.resolve("images"), false, null), CatalogResult.class);
+    }
+
+    private JsonNode cached(CatalogResult result) throws Exception {
+        return JSON.readTree(result.cacheFile().toFile()).get("results");
     }
 
     @Test
     void should_page_with_put_requests_and_collect_only_loras_when_the_listing_is_intercepted() throws Exception {
-        AdviceWith.adviceWith(context, "catalog-fetch-page", a -> a.interceptSendToEndpoint("http*")
-                .skipSendToOriginalEndpoint().to("mock:listing"));
         MockEndpoint listing = getMockEndpoint("mock:listing");
         listing.whenExchangeReceived(1, e -> e.getMessage().setBody(Listings.page(100, List.of(
                 Listings.lora("u", "a", 30, null), Listings.checkpoint("c", "big", 99_999),
@@ -74,19 +71,57 @@ class CatalogRouteTest extends CamelTestSupport {
         listing.message(0).body(String.class).contains("\"PageNumber\": 1");
         listing.message(1).body(String.class).contains("\"PageNumber\": 2");
         NotifyBuilder written = new NotifyBuilder(context).wereSentTo("direct:catalog-write").whenCompleted(1).create();
-        context.start();
 
-        Path cacheFile = home.resolve("cache.json");
-        CatalogResult result = template.requestBody("direct:catalog-refresh", new CatalogRequest("t", 3, null, true,
-                null, cacheFile, home.resolve("images"), false, null), CatalogResult.class);
+        CatalogResult result = refresh("paging", 3);
 
         assertThat(written.matches(10, TimeUnit.SECONDS)).isTrue();
         listing.assertIsSatisfied();
         assertThat(result.pagesFetched()).isEqualTo(2);
-        JsonNode results = JSON.readTree(cacheFile.toFile()).get("results");
+        JsonNode results = cached(result);
         assertThat(results).extracting(r -> r.get("id").asText() + "=" + r.get("downloads").asLong())
                 .containsExactly("u/a=31", "u/c=25", "u/b=20");
         assertThat(results.get(0).has("cover_url")).isTrue();
         assertThat(results.get(0).get("cover_url").isNull()).isTrue();
+    }
+
+    @Test
+    void should_ask_for_at_most_max_pages_listing_pages_when_every_page_is_full_and_the_limit_is_not_reached()
+            throws Exception {
+        AtomicInteger n = new AtomicInteger();
+        MockEndpoint listing = getMockEndpoint("mock:listing");
+        listing.whenAnyExchangeReceived(e -> e.getMessage().setBody(Listings.page(10_000, List.of(
+                Listings.lora("u", "p" + n.incrementAndGet(), 100 - n.get(), null),
+                Listings.lora("u", "p" + n.incrementAndGet(), 100 - n.get(), null)))));
+
+        CatalogResult result = refresh("bound", 50);
+
+        assertThat(listing.getReceivedCounter()).isEqualTo(2);
+        assertThat(result.pagesFetched()).isEqualTo(2);
+        assertThat(cached(result)).hasSize(4);
+    }
+
+    @Test
+    void should_stop_paging_after_the_last_page_even_when_the_limit_is_not_reached() throws Exception {
+        MockEndpoint listing = getMockEndpoint("mock:listing");
+        listing.whenAnyExchangeReceived(e -> e.getMessage().setBody(Listings.page(2, List.of(
+                Listings.lora("u", "only", 5, null), Listings.lora("u", "other", 4, null)))));
+
+        CatalogResult result = refresh("last-page", 50);
+
+        assertThat(listing.getReceivedCounter()).isEqualTo(1);
+        assertThat(cached(result)).extracting(r -> r.get("id").asText()).containsExactly("u/only", "u/other");
+    }
+
+    @Test
+    void should_leave_out_records_whose_id_or_title_contains_an_excluded_name_in_any_case() throws Exception {
+        getMockEndpoint("mock:listing").whenAnyExchangeReceived(e -> e.getMessage().setBody(Listings.page(3,
+                List.of(Listings.lora("u", "kept", 9, null), Listings.lora("u", "BANNED-style", 8, null),
+                        Listings.lora("banned", "by-owner", 7, null)))));
+
+        CatalogResult result = refresh("filters", 10);
+
+        List<String> ids = new ArrayList<>();
+        cached(result).forEach(r -> ids.add(r.get("id").asText()));
+        assertThat(ids).containsExactly("u/kept");
     }
 }
