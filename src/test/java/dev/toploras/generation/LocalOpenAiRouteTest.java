@@ -4,67 +4,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toploras.catalog.CatalogBeans;
+import dev.toploras.local.LocalBeans;
+import dev.toploras.runtime.Home;
 import dev.toploras.storage.Json;
+import dev.toploras.support.RouteTestSupport;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Optional;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
-import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.model.ToDynamicDefinition;
-import org.apache.camel.spi.Registry;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
-import org.apache.camel.test.junit5.CamelContextConfiguration;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bundled routes/local-openai.camel.yaml on its own, with Camel's test kit: AdviceWith puts a MockEndpoint where
- * the user's image server would be, so the test sees exactly the message the route would send and decides the reply.
- * The reply shape ({"data": [{"b64_json": ...}]} for response_format b64_json) is the OpenAI images API's.
+ * The bundled routes/local-openai.camel.yaml on the route-test layer, inside the real generation-steps route
+ * configuration (generation.camel.yaml) and with the runtime's generation and local beans: AdviceWith puts a
+ * MockEndpoint where the user's image server would be, so the test sees exactly the message the route would send
+ * and decides the reply. The reply shape ({"data": [{"b64_json": ...}]} for response_format b64_json) is the
+ * OpenAI images API's.
  */
-class LocalOpenAiRouteTest extends CamelTestSupport {
+class LocalOpenAiRouteTest extends RouteTestSupport {
     static final byte[] PNG = GenerationHarness.png(20, 10);
 
     @Override
-    public void configureTest(TestExecutionConfiguration test) {
-        super.configureTest(test);
-        test.withUseAdviceWith(true);
+    protected List<String> flows() {
+        return List.of("generation.camel.yaml", "local-openai.camel.yaml");
     }
 
     @Override
-    public void configureContext(CamelContextConfiguration camel) {
-        super.configureContext(camel);
-        Properties props = new Properties();
-        props.setProperty("local.url", "http://images.example.invalid:7860");
-        props.setProperty("local.timeout", "1000");
-        camel.withUseOverridePropertiesWithPropertiesComponent(props);
+    protected List<CamelConfiguration> configurations(Home home) {
+        return List.of(new CatalogBeans(Optional::empty), new GenerationBeans(Optional::empty), new LocalBeans());
     }
 
     @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("openAiImages", new OpenAiImages(Json.mapper()));
+    protected Map<String, String> overrides() {
+        return Map.of("local.url", "http://images.example.invalid:7860", "local.timeout", "1000");
     }
 
-    @BeforeEach
-    void loadTheBundledRoute() throws Exception {
-        context.addRoutes(new RouteConfigurationBuilder() {
-            @Override
-            public void configuration() {
-                routeConfiguration("generation-steps");
-            }
-        });
-        PluginHelper.getRoutesLoader(context).loadRoutes(
-                ResourceHelper.resolveMandatoryResource(context, "file:routes/local-openai.camel.yaml"));
+    @Override
+    protected void advise() throws Exception {
         AdviceWith.adviceWith(context, "local-openai", route ->
                 route.weaveByType(ToDynamicDefinition.class).replace().to("mock:image-server"));
-        context.start();
     }
 
     static Map<String, Object> job() {
