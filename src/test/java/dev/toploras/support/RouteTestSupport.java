@@ -16,6 +16,7 @@ import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.spi.CamelBeanPostProcessor;
 import org.apache.camel.support.PluginHelper;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.TestInstance;
  *       point into a fresh temporary home, as TopLorasRuntime sets them).</li>
  *   <li>Consumers and outbound calls: {@link #advise} runs once, before the context starts, to put direct:
  *       endpoints in place of file, quartz, timer, seda and broker consumers ({@link #replaceConsumer}) and
- *       MockEndpoints behind {@code http*} and other outbound endpoints ({@link #intercept}).</li>
+ *       MockEndpoints behind {@code http*} and other outbound endpoints ({@link #intercept}, or {@link #mockAndSkip}
+ *       for every endpoint of a kind).</li>
  * </ul>
  * One context per class (it starts once; MockEndpoints are reset before every test), so a class costs one start.
  */
@@ -58,6 +60,22 @@ public abstract class RouteTestSupport extends CamelTestSupport {
 
     /** AdviceWith, once, before the context starts: replace consumers, intercept outbound endpoints. */
     protected void advise() throws Exception {
+    }
+
+    /**
+     * Endpoints matching this pattern (e.g. {@code jms:*}) are replaced everywhere, route configurations' onException
+     * steps included (which a route's AdviceWith does not reach), by {@code mock:<uri without options>}.
+     */
+    protected String mockAndSkip() {
+        return null;
+    }
+
+    @Override
+    public void configureContext(CamelContextConfiguration camel) {
+        super.configureContext(camel);
+        if (mockAndSkip() != null) {
+            camel.withMockEndpointsAndSkip(mockAndSkip());
+        }
     }
 
     @Override
