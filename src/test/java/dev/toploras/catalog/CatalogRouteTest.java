@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.runtime.Home;
 import dev.toploras.support.Listings;
-import dev.toploras.support.RouteTestSupport;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
@@ -24,33 +19,12 @@ import org.junit.jupiter.api.Test;
  * call is intercepted (AdviceWith) and answered by a MockEndpoint, so what the route sends and how it pages, bounds,
  * splits and filters is checked without HTTP. catalog.max-pages is 2 and catalog.exclude-names "banned" here.
  */
-class CatalogRouteTest extends RouteTestSupport {
+class CatalogRouteTest extends ListingRouteTestSupport {
     static final ObjectMapper JSON = new ObjectMapper();
-
-    @Override
-    protected List<String> flows() {
-        return List.of("errors.camel.yaml", "catalog.camel.yaml", "covers.camel.yaml");
-    }
-
-    @Override
-    protected List<CamelConfiguration> configurations(Home home) {
-        return List.of(new CatalogBeans(Optional::empty));
-    }
 
     @Override
     protected Map<String, String> overrides() {
         return Map.of("catalog.max-pages", "2", "catalog.exclude-names", "banned");
-    }
-
-    @Override
-    protected void advise() throws Exception {
-        intercept("catalog-fetch-page", "http*", "mock:listing");
-    }
-
-    private CatalogResult refresh(String name, int limit) {
-        Path dir = homeDir().resolve(name);
-        return template.requestBody("direct:catalog-refresh", new CatalogRequest("t", limit, null, true, null,
-                dir.resolve("cache.json"), dir.resolve("images"), false, null), CatalogResult.class);
     }
 
     private JsonNode cached(CatalogResult result) throws Exception {

@@ -3,15 +3,10 @@ package dev.toploras.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.toploras.runtime.Home;
 import dev.toploras.support.Listings;
-import dev.toploras.support.RouteTestSupport;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -23,25 +18,10 @@ import org.junit.jupiter.api.Test;
  * and answered by a MockEndpoint): what is redelivered at the failing step and what never is. retries.max is 2 with
  * a 1 ms delay here, so a call is made at most three times.
  */
-class ErrorsRouteTest extends RouteTestSupport {
-    @Override
-    protected List<String> flows() {
-        return List.of("errors.camel.yaml", "catalog.camel.yaml", "covers.camel.yaml");
-    }
-
-    @Override
-    protected List<CamelConfiguration> configurations(Home home) {
-        return List.of(new CatalogBeans(Optional::empty));
-    }
-
+class ErrorsRouteTest extends ListingRouteTestSupport {
     @Override
     protected Map<String, String> overrides() {
         return Map.of("retries.max", "2", "retries.initial-delay", "1", "retries.multiplier", "1");
-    }
-
-    @Override
-    protected void advise() throws Exception {
-        intercept("catalog-fetch-page", "http*", "mock:listing");
     }
 
     private static Processor status(int code) {
@@ -56,9 +36,7 @@ class ErrorsRouteTest extends RouteTestSupport {
     }
 
     private CatalogResult refresh(String name) {
-        Path dir = homeDir().resolve(name);
-        return template.requestBody("direct:catalog-refresh", new CatalogRequest("t", 5, null, true, null,
-                dir.resolve("cache.json"), dir.resolve("images"), false, null), CatalogResult.class);
+        return refresh(name, 5);
     }
 
     @Test

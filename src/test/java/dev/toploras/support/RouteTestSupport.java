@@ -3,13 +3,16 @@ package dev.toploras.support;
 import dev.toploras.runtime.CoreBeans;
 import dev.toploras.runtime.Home;
 import dev.toploras.runtime.RouteFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
@@ -19,6 +22,7 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 
@@ -119,6 +123,17 @@ public abstract class RouteTestSupport extends CamelTestSupport {
             context.start();
         }
         MockEndpoint.resetMocks(context);
+    }
+
+    /** The temporary home goes with the class; best effort, as a leftover folder under the temp dir harms nothing. */
+    @AfterAll
+    final void deleteHome() throws IOException {
+        if (home == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(home.root())) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** The route's consumer (file, quartz, timer, seda, jms) replaced by {@code uri}, which the test sends to. */
