@@ -60,7 +60,8 @@ public final class JobRequestReader {
                 p.hasNonNull("guidance") ? p.get("guidance").asDouble() : null,
                 p.hasNonNull("seed") ? p.get("seed").asLong() : null,
                 text(p, "sampler"),
-                p.hasNonNull("strength") ? p.get("strength").asDouble() : null);
+                p.hasNonNull("strength") ? p.get("strength").asDouble() : null,
+                text(p, "scheduler"));
         if (params.prompt() == null || params.prompt().isBlank()) {
             throw new InvalidJobRequestException("params.prompt", "params.prompt is required and may not be blank");
         }

@@ -39,6 +39,24 @@ public record RenderJob(String jobId, String modelId, String prompt, String nega
                 java.util.Collections.unmodifiableMap(loras));
     }
 
+    /** params.scheduler of a job Map, or null when the job names none. */
+    @SuppressWarnings("unchecked")
+    public static String scheduler(Map<String, Object> job) {
+        return text(((Map<String, Object>) job.getOrDefault("params", Map.of())).get("scheduler"), null);
+    }
+
+    /** The job Map with params.sampler and params.scheduler set to the names a backend takes (null removes one). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> withSampling(Map<String, Object> job, String sampler, String scheduler) {
+        Map<String, Object> out = new LinkedHashMap<>(job);
+        Map<String, Object> params = new LinkedHashMap<>((Map<String, Object>) job.getOrDefault("params", Map.of()));
+        params.put("sampler", sampler);
+        params.put("scheduler", scheduler);
+        params.values().removeIf(java.util.Objects::isNull);
+        out.put("params", params);
+        return out;
+    }
+
     /** Each file the job's LoRAs resolved to, with the weight the job gave that LoRA (1.0 for a bare id). */
     public java.util.List<WeightedLora> weighted(java.util.List<dev.toploras.local.loras.LoraFile> files) {
         return files.stream().map(f -> new WeightedLora(f, loras.getOrDefault(f.modelId(), 1.0))).toList();

@@ -101,13 +101,13 @@ public final class A1111Requests {
         return out;
     }
 
-    /** The seed A1111 reports in info (it draws one for -1); the job's own when info says nothing. */
-    public static long seedUsed(ObjectMapper json, JsonNode reply, long requested) {
+    /** The info of a txt2img reply, a JSON document in a string (processing.py Processed.js); empty if unreadable. */
+    public static JsonNode info(ObjectMapper json, JsonNode reply) {
         try {
             JsonNode info = json.readTree(reply.path("info").asText("{}"));
-            return info.path("seed").asLong(requested);
+            return info == null ? json.createObjectNode() : info;
         } catch (Exception e) {
-            return requested;
+            return json.createObjectNode();
         }
     }
 
