@@ -27,6 +27,19 @@ export function suggestedParams(record) {
   return { ...base, size: '1024x1024', steps: 30, guidance: 5, sampler: '' };
 }
 
+/**
+ * The prompt with a LoRA's trigger words in front, each word once: words already in the prompt are not added again,
+ * so a second click changes nothing.
+ */
+export function withTriggerWords(prompt, words) {
+  const text = prompt || '';
+  const have = text.toLowerCase();
+  const missing = (words || []).filter((w) => w && !have.includes(w.toLowerCase()));
+  if (!missing.length) return text;
+  const rest = text.trim();
+  return missing.join(', ') + (rest ? ', ' + rest : ', ');
+}
+
 /** Whether every chosen LoRA was trained for the chosen model; the reason when not. */
 export function fit(modelId, loras) {
   const m = (modelId || '').trim().toLowerCase();
@@ -48,6 +61,7 @@ export function buildRequest(f) {
   if (f.guidance !== '') params.guidance = Number(f.guidance);
   if (f.seed !== '') params.seed = Number(f.seed);
   if (f.sampler) params.sampler = f.sampler;
+  if (f.scheduler) params.scheduler = f.scheduler;
   const req = { task: f.task, model_id: f.model_id };
   const ids = Object.keys(f.weights);
   if (ids.length === 1) req.loras = ids[0];

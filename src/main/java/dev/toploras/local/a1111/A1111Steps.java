@@ -120,6 +120,27 @@ public final class A1111Steps {
         }
     }
 
+    /** For GET /api/v1/local/samplers: the names of GET /sdapi/v1/samplers. */
+    public List<String> samplerNames(int status, byte[] body) {
+        List<String> names = new ArrayList<>();
+        listed(status, body, "/sdapi/v1/samplers").forEach(s -> names.add(s.path("name").asText()));
+        return names;
+    }
+
+    /** {samplers, schedulers}: with the names of GET /sdapi/v1/schedulers (none before A1111 1.9: 404). */
+    public Map<String, Object> names(List<String> samplers, int status, byte[] body) {
+        List<String> schedulers = new ArrayList<>();
+        if (status != 404) {
+            listed(status, body, "/sdapi/v1/schedulers").forEach(s -> schedulers.add(s.path("name").asText()));
+        }
+        return Map.of("samplers", samplers, "schedulers", schedulers);
+    }
+
+    /** For GET /api/v1/local/loras: A1111's GET /sdapi/v1/loras. */
+    public List<Map<String, Object>> installed(int status, byte[] body) {
+        return dev.toploras.local.InstalledLoras.fromA1111(listed(status, body, "/sdapi/v1/loras"));
+    }
+
     private JsonNode listed(int status, byte[] body, String path) {
         if (status / 100 != 2) {
             throw new LocalFailures.BackendUnavailable("a1111", url, "GET " + path + " answered HTTP " + status);

@@ -51,6 +51,10 @@ public final class ComfySteps {
             throw new LocalFailures.BackendRejected("comfyui", "GET /models/loras did not answer JSON", Map.of());
         }
         for (LoraFile f : files) {
+            if (f.path() == null && !names.contains(f.fileName())) {
+                throw new LocalFailures.BackendRejected("comfyui", "ComfyUI has no LoRA '" + f.fileName() + "' installed;"
+                        + " GET /api/v1/local/loras lists the ones it has", Map.of("lora", f.fileName()));
+            }
             if (!names.contains(f.fileName())) {
                 throw new LocalFailures.BackendRejected("comfyui", "ComfyUI does not list the LoRA " + f.fileName()
                         + " in its loras folder: set local.loras-dir (" + f.path().getParent() + ") to ComfyUI's"
@@ -113,6 +117,21 @@ public final class ComfySteps {
         List<String> out = new java.util.ArrayList<>();
         input.path(0).forEach(c -> out.add(c.asText()));
         return out;
+    }
+
+    /** For GET /api/v1/local/samplers: ComfyUI's sampler and scheduler lists from GET /object_info/KSampler. */
+    public Map<String, Object> names(int status, byte[] body) {
+        JsonNode required = objectInfo(status, body, "KSampler");
+        return Map.of("samplers", choices(required.path("sampler_name")), "schedulers",
+                choices(required.path("scheduler")));
+    }
+
+    /** For GET /api/v1/local/loras: ComfyUI's GET /models/loras. */
+    public List<Map<String, Object>> installed(int status, byte[] body) {
+        if (status / 100 != 2) {
+            throw new LocalFailures.BackendUnavailable("comfyui", url, "GET /models/loras answered HTTP " + status);
+        }
+        return dev.toploras.local.InstalledLoras.fromComfy(BackendReply.tree(json, "comfyui", body, status));
     }
 
     /** The POST /prompt body: the built graph, or the user's workflow filled in. */
