@@ -21,6 +21,7 @@ public final class InstalledLoras {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.()+\\-\\[\\]]{0,199}");
     /** Metadata keys kept from A1111's list (kohya's training metadata; the rest can be megabytes of tag counts). */
     private static final List<String> METADATA = List.of("ss_output_name", "ss_sd_model_name", "ss_base_model_version",
+            "ss_network_module", "ss_network_dim",
             "modelspec.title", "modelspec.architecture");
 
     private InstalledLoras() {

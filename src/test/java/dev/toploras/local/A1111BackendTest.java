@@ -314,4 +314,44 @@ class A1111BackendTest {
                 .contains("sd_xl_base_1.0.safetensors [31e35c80fc]");
         assertThat(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/txt2img")))).isEmpty();
     }
+
+    @Test
+    void should_tag_an_installed_lora_with_its_clip_and_model_strengths_and_download_nothing() throws Exception {
+        a1111Stub(reply());
+        a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/loras")).willReturn(okJson(LocalStubs.fixture("a1111/loras.json")
+                .replace("${name_a}", "paper_cut").replace("${name_b}", "slider_age"))));
+        served = Stubs.serve(home, config());
+        Map<String, Object> j = JSON.readValue(job("i-1", Map.of()), LinkedHashMap.class);
+        j.put("loras", Map.of("local:slider_age", Map.of("model", -1.5, "clip", 0.5)));
+
+        served.http().post("/api/v1/generate", JSON.writeValueAsString(j));
+        JsonNode doc = served.jobWhenEnded("i-1");
+
+        assertThat(doc.path("status").asText()).as(doc.toString()).isEqualTo("succeeded");
+        JsonNode body = JSON.readTree(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/txt2img"))).get(0)
+                .getBodyAsString());
+        // <lora:name:te:unet> (extensions-builtin/Lora/extra_networks_lora.py): text encoder first, then UNet.
+        assertThat(body.path("prompt").asText()).isEqualTo("a heron in the mist <lora:slider_age:0.5:-1.5>");
+        assertThat(modelScope.getAllServeEvents()).isEmpty();
+        assertThat(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/refresh-loras")))).isEmpty();
+    }
+
+    @Test
+    void should_list_a1111s_installed_loras_with_their_metadata_and_its_sampler_names() throws Exception {
+        a1111Stub(reply());
+        a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/loras")).willReturn(okJson(LocalStubs.fixture("a1111/loras.json")
+                .replace("${name_a}", "paper_cut").replace("${name_b}", "slider_age"))));
+        served = Stubs.serve(home, config());
+
+        JsonNode loras = JSON.readTree(served.http().get("/api/v1/local/loras").body());
+        JsonNode names = JSON.readTree(served.http().get("/api/v1/local/samplers").body());
+
+        assertThat(loras.path("backend").asText()).isEqualTo("a1111");
+        assertThat(loras.at("/loras/0/name").asText()).isEqualTo("paper_cut");
+        assertThat(loras.at("/loras/0/job_key").asText()).isEqualTo("local:paper_cut");
+        assertThat(loras.at("/loras/0/metadata/ss_network_dim").asText()).isEqualTo("32");
+        assertThat(loras.toString()).doesNotContain("\"path\"");
+        assertThat(names.path("samplers").toString()).contains("\"Euler a\"").contains("\"DPM++ 2M\"");
+        assertThat(names.path("schedulers").toString()).contains("\"karras\"").contains("\"sgm_uniform\"");
+    }
 }

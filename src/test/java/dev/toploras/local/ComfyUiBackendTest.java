@@ -216,6 +216,10 @@ class ComfyUiBackendTest {
         assertThat(doc.at("/error/code").asText()).isEqualTo("upstream_rejected");
         assertThat(doc.at("/error/message").asText()).contains("Prompt outputs failed validation")
                 .contains("CheckpointLoaderSimple (node 4)").contains("Value not in list");
+        // What was sent stays on the failed job beside ComfyUI's own words.
+        assertThat(doc.at("/meta/backend").asText()).isEqualTo("comfyui");
+        assertThat(doc.at("/meta/local/params/checkpoint").asText()).isEqualTo("sd_xl_base_1.0.safetensors");
+        assertThat(doc.at("/meta/local/params/sampler").asText()).isEqualTo("euler");
     }
 
     @Test
@@ -450,5 +454,75 @@ class ComfyUiBackendTest {
         JsonNode captured = JSON.readTree(LocalStubs.fixture("comfyui/captured/interrupt.json")).at("/request/body");
         ((com.fasterxml.jackson.databind.node.ObjectNode) captured).put("prompt_id", "p-run");
         assertThat(JSON.readTree(interrupts.get(0).getBodyAsString())).isEqualTo(captured);
+    }
+
+    /** The LoRA file the captured ComfyUI had in its loras folder (comfyui/captured/models_loras.json). */
+    static String installedName() {
+        return LocalStubs.captured("models_loras.json").get(1).asText();
+    }
+
+    @Test
+    void should_render_with_an_installed_lora_at_its_model_and_clip_strengths_and_download_nothing() throws Exception {
+        String name = installedName();
+        LocalStubs.comfy(comfy, "p-l", List.of(), png, "comfyui/history_success.json");
+        comfy.stubFor(get(urlPathEqualTo("/models/loras")).willReturn(okJson(
+                LocalStubs.captured("models_loras.json").toString())));
+        served = Stubs.serve(home, config());
+        Map<String, Object> j = JSON.readValue(plain("i-1", Map.of("size", "130x100")), java.util.LinkedHashMap.class);
+        j.put("loras", Map.of("local:" + name, Map.of("model", -0.8, "clip", 0.5)));
+
+        served.http().post("/api/v1/generate", JSON.writeValueAsString(j));
+        JsonNode doc = served.jobWhenEnded("i-1");
+
+        assertThat(doc.path("status").asText()).as(doc.toString()).isEqualTo("succeeded");
+        JsonNode loader = null;
+        for (JsonNode n : promptSent(0)) {
+            if ("LoraLoader".equals(n.path("class_type").asText())) {
+                loader = n.path("inputs");
+            }
+        }
+        assertThat(loader).isNotNull();
+        assertThat(loader.path("lora_name").asText()).isEqualTo(name);
+        assertThat(loader.path("strength_model").asDouble()).isEqualTo(-0.8);
+        assertThat(loader.path("strength_clip").asDouble()).isEqualTo(0.5);
+        assertThat(modelScope.getAllServeEvents()).isEmpty();
+        // The size of the image ComfyUI made (it floors to multiples of 8), not the 130x100 asked for.
+        assertThat(doc.at("/result/0/meta/width").asInt()).isEqualTo(128);
+        assertThat(doc.at("/result/0/meta/height").asInt()).isEqualTo(96);
+        assertThat(doc.at("/result/0/data/mime").asText()).isEqualTo("image/png");
+    }
+
+    @Test
+    void should_fail_naming_the_installed_lora_when_comfyui_does_not_list_it() throws Exception {
+        LocalStubs.comfy(comfy, "p-m", List.of("other.safetensors"), png, "comfyui/history_success.json");
+        served = Stubs.serve(home, config());
+        Map<String, Object> j = JSON.readValue(plain("i-2", Map.of()), java.util.LinkedHashMap.class);
+        j.put("loras", "local:gone.safetensors");
+
+        served.http().post("/api/v1/generate", JSON.writeValueAsString(j));
+        JsonNode doc = served.jobWhenEnded("i-2");
+
+        assertThat(doc.path("status").asText()).isEqualTo("failed");
+        assertThat(doc.at("/error/message").asText()).contains("no LoRA 'gone.safetensors'")
+                .contains("/api/v1/local/loras");
+        assertThat(comfy.findAll(postRequestedFor(urlPathEqualTo("/prompt")))).isEmpty();
+    }
+
+    @Test
+    void should_list_comfyuis_installed_loras_and_its_sampler_names_for_the_generate_form() throws Exception {
+        LocalStubs.comfy(comfy, "p-n", List.of(), png, "comfyui/history_success.json");
+        comfy.stubFor(get(urlPathEqualTo("/models/loras")).willReturn(okJson(
+                LocalStubs.captured("models_loras.json").toString())));
+        served = Stubs.serve(home, config());
+
+        JsonNode loras = JSON.readTree(served.http().get("/api/v1/local/loras").body());
+        JsonNode names = JSON.readTree(served.http().get("/api/v1/local/samplers").body());
+
+        assertThat(loras.path("backend").asText()).isEqualTo("comfyui");
+        assertThat(loras.at("/loras/1/name").asText()).isEqualTo(installedName());
+        assertThat(loras.at("/loras/1/job_key").asText()).isEqualTo("local:" + installedName());
+        assertThat(names.path("samplers")).hasSize(42);
+        assertThat(names.path("samplers").toString()).contains("\"euler_ancestral\"");
+        assertThat(names.path("schedulers").toString()).contains("\"karras\"").contains("\"normal\"");
     }
 }
