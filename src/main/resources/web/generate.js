@@ -38,6 +38,7 @@ export function openStudio(records, task) {
   // The prompt is the user's, except when it is still the previous LoRA's suggestion.
   if (!form.prompt.value || form.prompt.value === state.suggested) form.prompt.value = s.prompt;
   state.suggested = s.prompt;
+  state.triggerWords = [...(records[0]?.trigger_words || [])];
   const [w, h] = s.size.split('x');
   if (!form.width.value) { form.width.value = w; form.height.value = h; }
   if (!form.steps.value) form.steps.value = s.steps;
@@ -114,7 +115,11 @@ function renderLoras() {
     if (words.length) {
       const add = el('button', { type: 'button', class: 'add-triggers', title: `Put ${words.join(', ')} in the prompt`,
         text: `+ ${words.join(', ')}` });
-      add.addEventListener('click', () => { form.prompt.value = withTriggerWords(form.prompt.value, words); check(false); });
+      add.addEventListener('click', () => {
+        form.prompt.value = withTriggerWords(form.prompt.value, words);
+        state.triggerWords = [...new Set([...(state.triggerWords || []), ...words])];
+        check(false);
+      });
       row.append(add);
     }
     if (state.loras.length > 1) {
@@ -132,7 +137,7 @@ function formState() {
   const f = form;
   return { task: state.task, model_id: f.model_id.value.trim(), prompt: f.prompt.value, negative_prompt: f.negative_prompt.value,
     width: f.width.value, height: f.height.value, steps: f.steps.value, guidance: f.guidance.value, seed: f.seed.value,
-    sampler: f.sampler.value, scheduler: f.scheduler.value, backend: f.backend.value,
+    sampler: f.sampler.value, scheduler: f.scheduler.value, backend: f.backend.value, triggerWords: state.triggerWords,
     weights: Object.fromEntries(state.loras.map((r) => [r.id, state.weights[r.id]])) };
 }
 

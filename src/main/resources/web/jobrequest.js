@@ -62,6 +62,9 @@ export function buildRequest(f) {
   if (f.seed !== '') params.seed = Number(f.seed);
   if (f.sampler) params.sampler = f.sampler;
   if (f.scheduler) params.scheduler = f.scheduler;
+  // The trigger words put in with one click that the prompt still holds: recorded with the job.
+  const used = (f.triggerWords || []).filter((w) => (f.prompt || '').toLowerCase().includes(w.toLowerCase()));
+  if (used.length) params.trigger_words = used;
   const req = { task: f.task, model_id: f.model_id };
   const ids = Object.keys(f.weights);
   if (ids.length === 1) req.loras = ids[0];

@@ -63,7 +63,7 @@ public final class JobRequestReader {
                 p.hasNonNull("seed") ? p.get("seed").asLong() : null,
                 text(p, "sampler"),
                 p.hasNonNull("strength") ? p.get("strength").asDouble() : null,
-                text(p, "scheduler"), clip.isEmpty() ? null : clip);
+                text(p, "scheduler"), clip.isEmpty() ? null : clip, words(p.path("trigger_words")));
         if (params.prompt() == null || params.prompt().isBlank()) {
             throw new InvalidJobRequestException("params.prompt", "params.prompt is required and may not be blank");
         }
@@ -172,6 +172,16 @@ public final class JobRequestReader {
         } catch (IllegalArgumentException e) {
             throw new InvalidJobRequestException("loras", e.getMessage());
         }
+    }
+
+    /** params.trigger_words: which of the LoRAs' trigger words the prompt was given (recorded, not applied). */
+    private static java.util.List<String> words(JsonNode words) {
+        if (!words.isArray() || words.isEmpty()) {
+            return null;
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        words.forEach(w -> out.add(w.asText()));
+        return out;
     }
 
     private static String text(JsonNode n, String field) {

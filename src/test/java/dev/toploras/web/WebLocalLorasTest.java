@@ -79,11 +79,19 @@ class WebLocalLorasTest {
         assertThat(prompt.getAttribute("value")).as("a second click adds nothing").isEqualTo(
                 "trig0 style, a lighthouse at dusk");
         Browser.screenshot(browser, "trigger-words");
+
+        new Select(browser.findElement(By.name("backend"))).selectByValue("local");
+        browser.findElement(By.id("gen-submit")).click();
+        // The job records which trigger words it was given (whatever ComfyUI then makes of it).
+        com.fasterxml.jackson.databind.JsonNode jobs = await().atMost(Duration.ofSeconds(10)).until(
+                () -> new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.get("/api/v1/jobs").body()),
+                j -> j.toString().contains("a lighthouse at dusk"));
+        assertThat(jobs.toString()).contains("\"trigger_words\":[\"trig0 style\"]");
     }
 
     @Test
     void should_offer_comfyuis_own_sampler_names_and_its_installed_loras_in_the_generate_form() {
-        openStudio("studio0/lora-1");
+        openStudio("studio1/lora-1");
         Select sampler = new Select(browser.findElement(By.name("sampler")));
         await().atMost(Duration.ofSeconds(10)).until(() -> sampler.getOptions().size() > 40);
         assertThat(sampler.getOptions()).extracting(WebElement::getText).contains("euler_ancestral", "dpmpp_2m");
