@@ -37,7 +37,31 @@ public final class SamplerNames {
     /** ComfyUI scheduler name -> A1111/Forge scheduler name, where they differ. */
     public static final Map<String, String> A1111_SCHEDULERS = table("ddim_uniform", "ddim");
 
+    /** A1111's scheduler labels and aliases (modules/sd_schedulers.py) -> the shared scheduler name. */
+    private static final Map<String, String> SCHEDULER_LABELS = table(
+            "Karras", "karras", "Exponential", "exponential", "Polyexponential", "polyexponential",
+            "SGM Uniform", "sgm_uniform", "SGMUniform", "sgm_uniform", "KL Optimal", "kl_optimal",
+            "Align Your Steps", "align_your_steps", "Simple", "simple", "Normal", "normal", "DDIM", "ddim_uniform",
+            "Beta", "beta", "Uniform", "uniform");
+
     private SamplerNames() {
+    }
+
+    /**
+     * A sampler named with its scheduler, as A1111 before 1.9 listed them and still accepts ("DPM++ 2M Karras":
+     * modules/sd_samplers.py get_sampler_and_scheduler strips a trailing scheduler label): [sampler, scheduler],
+     * or null when the name has no such suffix.
+     */
+    public static String[] composite(String name) {
+        if (name == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> e : SCHEDULER_LABELS.entrySet()) {
+            if (name.endsWith(" " + e.getKey()) && name.length() > e.getKey().length() + 1) {
+                return new String[] {name.substring(0, name.length() - e.getKey().length() - 1), e.getValue()};
+            }
+        }
+        return null;
     }
 
     /**

@@ -365,6 +365,10 @@ class ComfyUiBackendTest {
         comfy.resetScenarios();
         served.http().post("/api/v1/generate", plain("s-2", Map.of("sampler", "Euler a")));
         JsonNode second = served.jobWhenEnded("s-2");
+        comfy.resetScenarios();
+        // A1111's older names carry their scheduler (sd_samplers.py get_sampler_and_scheduler).
+        served.http().post("/api/v1/generate", plain("s-4", Map.of("sampler", "DPM++ 2M Karras")));
+        JsonNode third = served.jobWhenEnded("s-4");
 
         assertThat(first.path("status").asText()).as(first.toString()).isEqualTo("succeeded");
         assertThat(second.path("status").asText()).as(second.toString()).isEqualTo("succeeded");
@@ -372,6 +376,9 @@ class ComfyUiBackendTest {
         assertThat(promptSent(0).at("/3/inputs/scheduler").asText()).isEqualTo("karras");
         assertThat(promptSent(1).at("/3/inputs/sampler_name").asText()).isEqualTo("euler_ancestral");
         assertThat(promptSent(1).at("/3/inputs/scheduler").asText()).isEqualTo("normal");
+        assertThat(third.path("status").asText()).as(third.toString()).isEqualTo("succeeded");
+        assertThat(promptSent(2).at("/3/inputs/sampler_name").asText()).isEqualTo("dpmpp_2m");
+        assertThat(promptSent(2).at("/3/inputs/scheduler").asText()).isEqualTo("karras");
         assertThat(first.at("/meta/local/params/sampler").asText()).isEqualTo("euler_ancestral");
         assertThat(first.at("/meta/local/params/scheduler").asText()).isEqualTo("karras");
     }

@@ -32,6 +32,13 @@ class SamplerNamesTest {
     }
 
     @Test
+    void should_split_a_sampler_named_with_its_scheduler_as_a1111_does() {
+        assertThat(SamplerNames.composite("DPM++ 2M Karras")).containsExactly("DPM++ 2M", "karras");
+        assertThat(SamplerNames.composite("DPM++ 2M SDE Karras")).containsExactly("DPM++ 2M SDE", "karras");
+        assertThat(SamplerNames.composite("Euler a")).isNull();
+    }
+
+    @Test
     void should_map_comfyuis_ddim_uniform_scheduler_to_a1111s_ddim() {
         assertThat(SamplerNames.resolve(new SamplerNames.Lookup("a1111", "scheduler"), "ddim_uniform",
                 List.of("karras", "ddim"), SamplerNames.A1111_SCHEDULERS)).isEqualTo("ddim");

@@ -61,8 +61,15 @@ public final class A1111Steps {
         }
         String requested = sampler(RenderJob.of(job));
         requested = aliases.getOrDefault(requested, requested);
+        String scheduler = RenderJob.scheduler(job);
+        String[] both = !names.contains(requested) && scheduler == null ? SamplerNames.composite(requested) : null;
+        if (both != null) {
+            // "DPM++ 2M Karras" on an A1111 that lists "DPM++ 2M" and a karras scheduler (1.9 and later).
+            requested = both[0];
+            scheduler = both[1];
+        }
         return RenderJob.withSampling(job, SamplerNames.resolve(new SamplerNames.Lookup("a1111", "sampler"),
-                requested, names, SamplerNames.A1111_SAMPLERS), RenderJob.scheduler(job));
+                requested, names, SamplerNames.A1111_SAMPLERS), scheduler);
     }
 
     /**

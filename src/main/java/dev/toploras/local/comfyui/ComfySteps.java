@@ -74,10 +74,16 @@ public final class ComfySteps {
             return job;
         }
         JsonNode required = objectInfo(status, body, "KSampler");
-        RenderJob r = RenderJob.of(job);
-        String scheduler = RenderJob.scheduler(job) != null ? RenderJob.scheduler(job) : settings.scheduler();
+        String sampler = sampler(RenderJob.of(job));
+        String scheduler = RenderJob.scheduler(job);
+        String[] both = scheduler == null ? SamplerNames.composite(sampler) : null;
+        if (both != null) {
+            sampler = both[0];
+            scheduler = both[1];
+        }
+        scheduler = scheduler != null ? scheduler : settings.scheduler();
         return RenderJob.withSampling(job,
-                SamplerNames.resolve(new SamplerNames.Lookup("comfyui", "sampler"), sampler(r),
+                SamplerNames.resolve(new SamplerNames.Lookup("comfyui", "sampler"), sampler,
                         choices(required.path("sampler_name")), SamplerNames.A1111_SAMPLERS),
                 SamplerNames.resolve(new SamplerNames.Lookup("comfyui", "scheduler"), scheduler,
                         choices(required.path("scheduler")), SamplerNames.A1111_SCHEDULERS));
