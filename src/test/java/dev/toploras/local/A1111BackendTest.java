@@ -195,6 +195,10 @@ class A1111BackendTest {
         assertThat(doc.path("status").asText()).isEqualTo("failed");
         assertThat(doc.at("/error/code").asText()).isEqualTo("upstream_rejected");
         assertThat(doc.at("/error/message").asText()).contains("Sampler not found");
+        // What was sent stays on the failed job beside A1111's own words.
+        assertThat(doc.at("/meta/backend").asText()).isEqualTo("a1111");
+        assertThat(doc.at("/meta/local/params/sampler").asText()).isEqualTo("Euler a");
+        assertThat(doc.at("/meta/local/params/checkpoint").asText()).isEqualTo("sd_xl_base_1.0.safetensors");
     }
 
     @Test
