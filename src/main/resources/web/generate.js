@@ -123,7 +123,7 @@ function renderLoras() {
       row.append(add);
     }
     if (state.loras.length > 1) {
-      const input = el('input', { type: 'number', min: '0.001', max: '1', step: '0.001', value: state.weights[r.id], name: `weight-${i}` });
+      const input = el('input', { type: 'number', min: '-2', max: '2', step: '0.001', value: state.weights[r.id], name: `weight-${i}` });
       input.addEventListener('input', () => { state.weights[r.id] = input.value; check(false); });
       row.append(el('label', {}, 'Weight ', input));
     } else {

@@ -104,7 +104,11 @@ export function validate(req) {
   if (req.loras && typeof req.loras === 'object') {
     const ws = Object.values(req.loras);
     if (ws.length > LIMITS.lorasMax) e.weights = `At most ${LIMITS.lorasMax} LoRAs in one job; you chose ${ws.length}.`;
-    else if (ws.some((w) => !(Number.isFinite(w) && w > 0 && w <= 1))) e.weights = 'Each LoRA weight must be above 0 and at most 1.';
+    // A local backend applies any strength from -2 to 2 (negative for "slider" LoRAs); ModelScope takes (0, 1].
+    else if (req.backend === 'local' && ws.some((w) => !(Number.isFinite(w) && w !== 0 && w >= -2 && w <= 2)))
+      e.weights = 'Each LoRA weight must be from -2 to 2 (not 0) for the local backend.';
+    else if (req.backend !== 'local' && ws.some((w) => !(Number.isFinite(w) && w > 0 && w <= 1)))
+      e.weights = 'Each LoRA weight must be above 0 and at most 1 for ModelScope (-2 to 2 with the local backend).';
     else {
       const sum = ws.reduce((a, b) => a + b, 0);
       // ModelScope's rule; a local backend applies each weight as given.
