@@ -160,18 +160,14 @@ public final class JobRequestReader {
 
     /** A LoRA already on the local backend ("local:<name>") is for a local job only, and its name is strict. */
     private static void checkInstalled(String id, Backend backend) {
-        if (!dev.toploras.local.InstalledLoras.isInstalled(id)) {
+        if (!LoraKey.isInstalled(id)) {
             return;
         }
         if (backend != Backend.LOCAL) {
             throw new InvalidJobRequestException("loras", "'" + id + "' is a LoRA installed on the local backend;"
                     + " only a job with \"backend\": \"local\" can use it (ModelScope does not have it)");
         }
-        try {
-            dev.toploras.local.InstalledLoras.name(id);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidJobRequestException("loras", e.getMessage());
-        }
+        LoraKey.installedName(id);
     }
 
     /** params.trigger_words: which of the LoRAs' trigger words the prompt was given (recorded, not applied). */

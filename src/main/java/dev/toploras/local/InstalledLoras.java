@@ -1,24 +1,22 @@
 package dev.toploras.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toploras.jobs.LoraKey;
 import dev.toploras.local.loras.LoraFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * LoRAs already installed on the local backend, which a job names as {@code "local:<name>"} in its loras (local
  * backends only): ComfyUI's GET /models/loras file names (server.py get_models, folder_paths.get_filename_list) or
  * A1111's GET /sdapi/v1/loras network names (extensions-builtin/Lora lora_script.py create_lora_json: {name, alias,
- * path, metadata}). The name is user text: it is checked here, goes into a JSON graph or a {@code <lora:...>} tag,
- * never into a URI, and must be one the backend lists.
+ * path, metadata}). The name is user text: checked when the request is read ({@link LoraKey}), it goes into a JSON
+ * graph or a {@code <lora:...>} tag, never into a URI, and must be one the backend lists.
  */
 public final class InstalledLoras {
-    public static final String PREFIX = "local:";
-    /** No path separator, no "..", nothing that ends a {@code <lora:name:weight>} tag (':' '<' '>'), no whitespace. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.()+\\-\\[\\]]{0,199}");
+    public static final String PREFIX = LoraKey.INSTALLED;
     /** Metadata keys kept from A1111's list (kohya's training metadata; the rest can be megabytes of tag counts). */
     private static final List<String> METADATA = List.of("ss_output_name", "ss_sd_model_name", "ss_base_model_version",
             "ss_network_module", "ss_network_dim",
@@ -28,17 +26,7 @@ public final class InstalledLoras {
     }
 
     public static boolean isInstalled(String loraKey) {
-        return loraKey != null && loraKey.startsWith(PREFIX);
-    }
-
-    /** The name of a {@code local:<name>} key, or why it cannot be one (for the request's error). */
-    public static String name(String loraKey) {
-        String n = loraKey.substring(PREFIX.length());
-        if (!NAME.matcher(n).matches() || n.contains("..")) {
-            throw new IllegalArgumentException("'" + loraKey + "' is not an installed LoRA's name: after 'local:' use"
-                    + " the name GET /api/v1/local/loras lists (letters, digits, . _ - + ( ) [ ], no '/' or '..')");
-        }
-        return n;
+        return LoraKey.isInstalled(loraKey);
     }
 
     /** The job Map with only its ModelScope LoRAs, for the download step. */
@@ -61,7 +49,7 @@ public final class InstalledLoras {
         List<LoraFile> out = new ArrayList<>();
         for (String key : ((Map<String, Object>) job.getOrDefault("loras", Map.of())).keySet()) {
             if (isInstalled(key)) {
-                String n = name(key);
+                String n = LoraKey.installedName(key);
                 out.add(new LoraFile(key, "a1111".equals(backend) ? n + ".safetensors" : n, null, 0, null, false));
             } else {
                 downloaded.stream().filter(f -> f.modelId().equals(key)).findFirst().ifPresent(out::add);
