@@ -421,6 +421,9 @@ class ComfyUiBackendTest {
         String theirs = queue.at("/queue_running/0/1").asText();
         String ours = queue.at("/queue_pending/0/1").asText();
         LocalStubs.comfy(comfy, ours, List.of(), png, "comfyui/history_success.json");
+        // The real server's reply to the prompt that was queued behind the running one, and its queue then.
+        comfy.stubFor(post(urlPathEqualTo("/prompt")).willReturn(okJson(
+                LocalStubs.captured("prompt_pending_to_delete.json").toString())));
         comfy.stubFor(get(urlPathEqualTo("/queue")).willReturn(okJson(queue.toString())));
         comfy.stubFor(get(urlPathEqualTo("/history/" + ours)).willReturn(okJson("{}")));
         served = Stubs.serve(home, config());
