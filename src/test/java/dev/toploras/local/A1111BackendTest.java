@@ -300,6 +300,10 @@ class A1111BackendTest {
         assertThat(doc.path("status").asText()).isEqualTo("failed");
         assertThat(doc.at("/error/message").asText()).contains("'warp_drive'").contains("Euler a")
                 .contains("DPM++ 2M");
+        served.http().post("/api/v1/generate", job("n-4", Map.of(), Map.of("scheduler", "warp_schedule")));
+        JsonNode other = served.jobWhenEnded("n-4");
+        assertThat(other.path("status").asText()).isEqualTo("failed");
+        assertThat(other.at("/error/message").asText()).contains("no scheduler 'warp_schedule'").contains("karras");
         assertThat(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/txt2img")))).isEmpty();
     }
 
