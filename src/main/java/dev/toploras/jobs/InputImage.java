@@ -7,6 +7,7 @@ package dev.toploras.jobs;
  */
 public record InputImage(int index, String sha256, String mime, int width, int height, String source) {
     /** The file extension of the stored copy. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public String extension() {
         return switch (mime) {
             case "image/png" -> "png";
@@ -17,11 +18,13 @@ public record InputImage(int index, String sha256, String mime, int width, int h
     }
 
     /** The stored copy's file name under cache/inputs/. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public String fileName() {
         return sha256 + "." + extension();
     }
 
     /** The source is a URL a remote service can fetch itself. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isUrl() {
         return source.startsWith("http://") || source.startsWith("https://");
     }
