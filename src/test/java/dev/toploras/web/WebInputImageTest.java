@@ -106,14 +106,14 @@ class WebInputImageTest {
         prompt.sendKeys("the same scene at night");
         await().atMost(Duration.ofSeconds(5)).until(() -> !submitDisabled());
         browser.findElement(By.id("gen-submit")).click();
-        WebElement input = await().atMost(Duration.ofSeconds(30)).until(() -> {
-            List<WebElement> imgs = browser.findElements(By.cssSelector("#job .outputs img.job-input"));
-            return imgs.isEmpty() || !(Boolean) browser.executeScript(
-                    "return arguments[0].complete && arguments[0].naturalWidth > 0", imgs.get(0)) ? null : imgs.get(0);
-        }, img -> img != null);
-        assertThat(input.getAttribute("src")).contains("/inputs/0.png");
+        // The view is rebuilt as events arrive: read it through the page, not through held element references.
+        String loaded = "return [...document.querySelectorAll('#job .outputs img%s')]"
+                + ".filter((i) => i.complete && i.naturalWidth > 0).map((i) => i.src)";
+        List<?> inputs = await().atMost(Duration.ofSeconds(30)).until(() ->
+                (List<?>) browser.executeScript(String.format(loaded, ".job-input")), l -> l.size() == 1);
+        assertThat(String.valueOf(inputs.get(0))).contains("/inputs/0.png");
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                browser.findElements(By.cssSelector("#job .outputs img:not(.job-input)")).size() == 1);
+                (List<?>) browser.executeScript(String.format(loaded, ":not(.job-input)")), l -> l.size() == 1);
         Browser.screenshot(browser, "generate-input-beside-output");
     }
 
