@@ -71,7 +71,7 @@ public final class GenerationBeans implements CamelConfiguration {
         ctx.getRegistry().bind("inputStore", inputStore);
         // The local backends' input-image steps read the same store (bound here, where the store is made).
         ctx.getRegistry().bind("comfyInputs", new dev.toploras.local.comfyui.ComfyInputs(inputStore, json));
-        ctx.getRegistry().bind("a1111Inputs", new dev.toploras.local.a1111.A1111Inputs(inputStore, json));
+        ctx.getRegistry().bind("a1111Inputs", new dev.toploras.local.a1111.A1111Inputs(inputStore));
         ctx.getRegistry().bind("inboxGate", new dev.toploras.inbox.InboxGate(
                 java.nio.file.Path.of(settings.text("inbox.dir")), json));
         ctx.getRegistry().bind("requestTokens", requestTokens);

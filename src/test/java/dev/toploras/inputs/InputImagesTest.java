@@ -21,8 +21,6 @@ import dev.toploras.support.Images;
 import dev.toploras.support.Inbox;
 import dev.toploras.support.Stubs;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,10 +79,8 @@ class InputImagesTest {
         elsewhere.stop();
     }
 
-    static HttpResponse<String> upload(byte[] body, String type) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(served.http().base()
-                        + "/api/v1/uploads")).header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    static HttpResponse<String> upload(byte[] body, String type) {
+        return served.http().upload(body, type);
     }
 
     static String sha256(byte[] b) throws Exception {

@@ -16,9 +16,6 @@ import dev.toploras.modelscope.RequestTokens;
 import dev.toploras.storage.Json;
 import dev.toploras.support.Images;
 import dev.toploras.support.Stubs;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -85,10 +82,7 @@ class RemoteInputReachTest {
         WireMockServer inference = Stubs.wireMock();
         Stubs.Served served = Stubs.serve(dir, Map.of("modelscope.inference-url", inference.baseUrl()));
         try {
-            HttpResponse<String> up = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                            served.http().base() + "/api/v1/uploads")).header("Content-Type", "image/png")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(Images.png(16, 16))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> up = served.http().upload(Images.png(16, 16), "image/png");
             String ref = "upload:" + JSON.readTree(up.body()).path("upload_id").asText();
             for (String backend : List.of("remote", "auto")) {
                 ObjectNode j = JSON.createObjectNode();

@@ -14,9 +14,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.toploras.support.Images;
 import dev.toploras.support.Stubs;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -67,9 +64,7 @@ class LocalInputImagesTest {
     }
 
     String uploadAndSubmit(String id) throws Exception {
-        HttpResponse<String> up = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        served.http().base() + "/api/v1/uploads")).header("Content-Type", "image/png")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(input)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> up = served.http().upload(input, "image/png");
         assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
         String uploadId = JSON.readTree(up.body()).path("upload_id").asText();
         Map<String, Object> j = new HashMap<>();

@@ -148,9 +148,6 @@ class WebInputImageTest {
     }
 
     static String upload() throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(http.base() + "/api/v1/uploads")).header("Content-Type", "image/png")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(picture))).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return http.upload(Files.readAllBytes(picture), "image/png").body();
     }
 }

@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.toploras.inputs.InputStore;
 import dev.toploras.local.BackendReply;
 import dev.toploras.local.LocalFailures;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.toploras.local.LocalInputs;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,8 +27,6 @@ import org.apache.hc.core5.http.HttpEntity;
 public final class ComfyInputs {
     /** The job Map key the uploaded names are kept under between the upload and the graph. */
     public static final String NAMES = "comfy_inputs";
-    /** Denoise when the job gives no strength: enough change to apply the LoRA, enough kept to be an edit. */
-    public static final double DEFAULT_STRENGTH = 0.75;
     private final InputStore store;
     private final ObjectMapper json;
 
@@ -41,28 +36,18 @@ public final class ComfyInputs {
     }
 
     /** How many input images the job has (the upload loop's count). */
-    @SuppressWarnings("unchecked")
     public int count(Map<String, Object> job) {
-        Object inputs = job.get("inputs");
-        return inputs instanceof List<?> l ? l.size() : 0;
+        return LocalInputs.of(job).size();
     }
 
     /** The multipart body of one upload: the stored image under its hash name, into ComfyUI's input folder. */
-    @SuppressWarnings("unchecked")
     public HttpEntity form(Map<String, Object> job, int index) {
-        Map<String, Object> in = (Map<String, Object>) ((List<?>) job.get("inputs")).get(index);
-        String sha = String.valueOf(in.get("sha256"));
-        Path file = store.file(sha).orElseThrow(() -> new LocalFailures.BackendRejected("comfyui", "input image "
-                + index + " (" + sha + ") is no longer under cache/inputs/", Map.of("sha256", sha)));
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, Object> in = LocalInputs.of(job).get(index);
+        String mime = String.valueOf(in.get("mime"));
+        String ext = mime.equals("image/jpeg") ? "jpg" : mime.substring(mime.indexOf('/') + 1);
         return MultipartEntityBuilder.create()
-                .addBinaryBody("image", bytes, ContentType.create(String.valueOf(in.get("mime"))),
-                        "toploras-" + file.getFileName())
+                .addBinaryBody("image", LocalInputs.bytes(store, "comfyui", in), ContentType.create(mime),
+                        "toploras-" + in.get("sha256") + "." + ext)
                 .addTextBody("type", "input")
                 .build();
     }
@@ -86,11 +71,6 @@ public final class ComfyInputs {
     static List<String> names(Map<String, Object> job) {
         Object n = job.get(NAMES);
         return n instanceof List<?> l ? (List<String>) l : List.of();
-    }
-
-    static double strength(Map<String, Object> job) {
-        Object p = job.get("params");
-        return p instanceof Map<?, ?> m && m.get("strength") instanceof Number n ? n.doubleValue() : DEFAULT_STRENGTH;
     }
 
     /**

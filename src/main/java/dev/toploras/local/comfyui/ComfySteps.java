@@ -78,7 +78,8 @@ public final class ComfySteps {
         } else {
             graph = ComfyGraph.build(json, r, checkpoint, sampler(r), settings.scheduler(), loras);
             if (!ComfyInputs.names(job).isEmpty()) {
-                ComfyInputs.toImageToImage(json, graph, ComfyInputs.names(job), ComfyInputs.strength(job));
+                ComfyInputs.toImageToImage(json, graph, ComfyInputs.names(job),
+                        dev.toploras.local.LocalInputs.strength(job));
             }
         }
         ObjectNode body = json.createObjectNode();
