@@ -95,9 +95,11 @@ public final class InferenceClient {
     }
 
     /**
-     * image_url: one input as a string, as ModelScope's API-Inference examples for Qwen/Qwen-Image-Edit send it
-     * (text-to-image and editing share POST /v1/images/generations and differ by model and image_url); two or three
-     * (the multi-image Qwen-Image-Edit-2509 models) as a list of strings. An input ModelScope cannot be given (an upload
+     * image_url: one input as a string, as ModelScope's API-Inference docs give it (type string, "the URL of the image
+     * to edit", "must be reachable from the public internet"; copied in FactrueSolin/image-edit-rmcp
+     * docs/魔搭生图docs.md): text-to-image and editing share POST /v1/images/generations and differ by model and
+     * image_url. Two or three (the multi-image Qwen-Image-Edit-2509 models) go as a list of strings, which the docs do
+     * not show (docs/inputs.md says so). An input ModelScope cannot be given (an upload
      * with neither inputs.remote-data-uri nor server.public-url) fails the remote attempt; auto runs locally instead.
      */
     private void putImages(Map<String, Object> body, JobDocument job) {
