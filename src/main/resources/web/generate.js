@@ -159,10 +159,8 @@ async function uploadImage(file) {
 function showImage(image, keepError = false) {
   if (state.image?.url) URL.revokeObjectURL(state.image.url);
   state.image = image;
-  const thumb = $('#image-thumb');
-  thumb.hidden = !image;
-  thumb.src = image ? image.url : '';
-  thumb.alt = image ? `Input image, ${image.width}×${image.height}` : '';
+  // The thumbnail exists only while there is an image: an <img> without one would count as a broken image.
+  $('#image-thumb').replaceChildren(...(image ? [el('img', { src: image.url, alt: `Input image, ${image.width}×${image.height}` })] : []));
   $('#image-clear').hidden = !image;
   if (!keepError) form.querySelector('.field-error[data-for="images"]').textContent = '';
   check(false);

@@ -136,7 +136,9 @@ class InputImagesTest {
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("succeeded");
         assertThat(job.at("/inputs/0/sha256").asText()).isEqualTo(sha256(png));
         assertThat(job.at("/inputs/0/source").asText()).isEqualTo("upload:" + sha256(png));
-        assertThat(job.at("/inputs/0").size()).as("index, sha256, mime, width, height, source").isEqualTo(6);
+        assertThat(job.at("/inputs/0/asset_url").asText()).isEqualTo("/assets/edit-upload/inputs/0.png");
+        assertThat(Json.mapper().readTree(home.cache().resolve("outputs/image-to-image/edit-upload.json").toFile())
+                .at("/inputs/0").size()).as("stored: index, sha256, mime, width, height, source").isEqualTo(6);
 
         JsonNode submit = JSON.readTree(inference.findAll(postRequestedFor(urlEqualTo("/v1/images/generations")))
                 .get(0).getBodyAsString());

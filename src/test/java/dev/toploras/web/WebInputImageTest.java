@@ -89,7 +89,8 @@ class WebInputImageTest {
         WebElement pick = browser.findElement(By.id("image-pick"));
         browser.executeScript("arguments[0].hidden = false", pick);
         pick.sendKeys(picture.toString());
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("image-thumb")).isDisplayed());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("#image-thumb img"))
+                .isEmpty());
         await().atMost(Duration.ofSeconds(5)).until(() -> !submitDisabled());
         assertThat(reason()).isEmpty();
 
