@@ -73,16 +73,17 @@ public final class JobIntake {
         JobRequest read = reader.read(body);
         inputs.fit().check(read);
         JobRequest request = read.withInputs(inputs.resolver().resolve(read.images(), inbox));
+        JobStore.Creation c = store.createOnce(JobDocument.queued(request, store.clock().instant(), node));
+        if (!c.created() && c.jobId().equals(request.jobId())) {
+            store.find(c.jobId()).filter(earlier -> !sameRequest(earlier.request(), request)).ifPresent(earlier -> {
+                throw new JobConflictException(c.jobId(), earlier.status()); // its images stay in the inbox
+            });
+        }
         if (inbox != null) {
+            // The job is stored (or was, the same request): its images leave the inbox with it.
             takeFromInbox(inbox, dev.toploras.inputs.InputResolver.inboxNames(read.images()));
         }
-        JobStore.Creation c = store.createOnce(JobDocument.queued(request, store.clock().instant(), node));
         if (!c.created()) {
-            if (c.jobId().equals(request.jobId())) {
-                store.find(c.jobId()).filter(earlier -> !sameRequest(earlier.request(), request)).ifPresent(earlier -> {
-                    throw new JobConflictException(c.jobId(), earlier.status());
-                });
-            }
             LOG.info("{}: job {} exists already (job_id or idempotency_key); not run again", source, c.jobId());
             return new Acceptance(c.jobId(), false);
         }
