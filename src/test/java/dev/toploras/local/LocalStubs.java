@@ -98,6 +98,45 @@ public final class LocalStubs {
                 .withHeader("Content-Type", "image/png").withBody(png)));
         c.stubFor(post(urlPathEqualTo("/queue")).willReturn(aResponse().withStatus(200)));
         c.stubFor(post(urlPathEqualTo("/interrupt")).willReturn(aResponse().withStatus(200)));
+        comfyObjectInfo(c, List.of("sd_xl_base_1.0.safetensors", "flux1-dev-fp8.safetensors"));
+    }
+
+    /** The reply body of a captured envelope under comfyui/captured (its README gives the provenance). */
+    public static com.fasterxml.jackson.databind.JsonNode captured(String file) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(fixture("comfyui/captured/" + file))
+                    .path("response").path("body");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * GET /object_info/KSampler as captured, and GET /object_info/CheckpointLoaderSimple as captured with
+     * {@code checkpoints} as its ckpt_name choices (the capture's server had only its tiny test checkpoint).
+     */
+    public static void comfyObjectInfo(WireMockServer c, List<String> checkpoints) {
+        c.stubFor(get(urlPathEqualTo("/object_info/KSampler")).willReturn(okJson(
+                captured("object_info_KSampler.json").toString())));
+        com.fasterxml.jackson.databind.JsonNode loader = captured("object_info_CheckpointLoaderSimple.json");
+        com.fasterxml.jackson.databind.node.ArrayNode names = (com.fasterxml.jackson.databind.node.ArrayNode)
+                loader.at("/CheckpointLoaderSimple/input/required/ckpt_name/0");
+        names.removeAll();
+        checkpoints.forEach(names::add);
+        c.stubFor(get(urlPathEqualTo("/object_info/CheckpointLoaderSimple")).willReturn(okJson(loader.toString())));
+    }
+
+    /**
+     * What A1111 answers around a render: its sampler, scheduler and checkpoint lists (a1111/README.md gives the
+     * source of each), this task's progress as the active one, and interrupt.
+     */
+    public static void a1111Lists(WireMockServer a) {
+        a.stubFor(post(urlPathEqualTo("/internal/progress")).willReturn(okJson(
+                fixture("a1111/internal_progress_active.json"))));
+        a.stubFor(get(urlPathEqualTo("/sdapi/v1/samplers")).willReturn(okJson(fixture("a1111/samplers.json"))));
+        a.stubFor(get(urlPathEqualTo("/sdapi/v1/schedulers")).willReturn(okJson(fixture("a1111/schedulers.json"))));
+        a.stubFor(get(urlPathEqualTo("/sdapi/v1/sd-models")).willReturn(okJson(fixture("a1111/sd_models.json"))));
+        a.stubFor(post(urlPathEqualTo("/sdapi/v1/interrupt")).willReturn(okJson("{}")));
     }
 
     static String toJsonArray(List<String> names) {
