@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /**
  * Turns a request that passed schemas/job-request.schema.json into a {@link JobRequest}, checking what a schema
- * cannot: the task is one the runtime knows, ids cannot climb out of their folder, LoRA weights sum to 1.0 for a job
+ * cannot: the task is one the runtime knows, ids cannot climb out of their folder, model and LoRA ids follow
+ * {@link ModelId} (user text that reaches a URI must never be read as Camel placeholders or endpoint options), LoRA weights sum to 1.0 for a job
  * ModelScope may run (API-Inference refuses other sums; a local backend applies each weight as given), and the size
  * is within 64..2048 on each side.
  */
@@ -66,7 +67,8 @@ public final class JobRequestReader {
         }
         checkSize(params);
         Backend backend = Backend.parse(text(n, "backend"));
-        return new JobRequest(jobId, task, text(n, "model_id"), loras(n.path("loras"), backend), params, backend,
+        String modelId = ModelId.parse("model_id", text(n, "model_id")).toString();
+        return new JobRequest(jobId, task, modelId, loras(n.path("loras"), backend), params, backend,
                 text(n, "idempotency_key"));
     }
 
@@ -87,9 +89,10 @@ public final class JobRequestReader {
     private static Map<String, Double> loras(JsonNode loras, Backend backend) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (loras.isTextual()) {
-            out.put(loras.asText(), 1.0);
+            out.put(ModelId.parse("loras", loras.asText()).toString(), 1.0);
         } else if (loras.isObject()) {
-            loras.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asDouble()));
+            loras.fields().forEachRemaining(e -> out.put(ModelId.parse("loras", e.getKey()).toString(),
+                    e.getValue().asDouble()));
             double sum = out.values().stream().mapToDouble(Double::doubleValue).sum();
             if (backend != Backend.LOCAL && Math.abs(sum - 1.0) > WEIGHT_TOLERANCE) {
                 throw new InvalidJobRequestException("loras", "loras weights must sum to 1.0, they sum to " + sum

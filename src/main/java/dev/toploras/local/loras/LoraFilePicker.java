@@ -41,7 +41,17 @@ public final class LoraFilePicker {
         return out;
     }
 
+    /** The pick, once its listed sha256 is checked: a listed hash names the stored file, so it must be one. */
     public static Pick pick(String modelId, List<ModelFile> files) {
+        Pick p = choose(modelId, files);
+        ModelFile f = p.file();
+        if (f.hasSha256() && !ModelFile.isSha256(f.sha256())) {
+            throw new LocalFailures.LoraHashInvalid(modelId, f.path(), f.sha256());
+        }
+        return p;
+    }
+
+    private static Pick choose(String modelId, List<ModelFile> files) {
         List<ModelFile> weights = files.stream()
                 .filter(f -> f.name().toLowerCase(Locale.ROOT).endsWith(".safetensors"))
                 .toList();

@@ -3,7 +3,9 @@ package dev.toploras.local.loras;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.errors.Problem;
+import dev.toploras.generation.JobCancelledException;
 import dev.toploras.generation.JobEvents;
+import dev.toploras.jobs.ModelId;
 import dev.toploras.local.LocalFailures;
 import dev.toploras.modelscope.UpstreamException;
 import java.io.IOException;
@@ -22,6 +24,14 @@ public final class LoraSteps {
     private final JobEvents events;
     private final long listingTtlNanos;
     private final Map<String, Listed> listings = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long CANCEL_WATCH_MS = 250;
+    /** One daemon thread watches every download in progress for its job's cancel. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lora-download-cancel-watch");
+                t.setDaemon(true);
+                return t;
+            });
 
     private record Listed(LoraFilePicker.Pick pick, long at) {
     }
@@ -73,6 +83,14 @@ public final class LoraSteps {
         return new ArrayList<>();
     }
 
+    /**
+     * The repository path of a LoRA id ({@code api/v1/models/owner/name/repo}), checked against {@link ModelId}
+     * again here, where it becomes part of a URI, and encoded segment by segment.
+     */
+    public String repoPath(String modelId) {
+        return "api/v1/models/" + ModelId.parse("loras", modelId).pathSegments() + "/repo";
+    }
+
     public String urlEncoded(String path) {
         return URLEncoder.encode(path, StandardCharsets.UTF_8);
     }
@@ -117,6 +135,30 @@ public final class LoraSteps {
             closeQuietly(body);
             throw UpstreamException.forStatus(status, "ModelScope download of " + f.path() + " (" + modelId + ")");
         }
+        // A read blocks while a slow host drips: a watcher stops it as soon as the job is cancelled, by dropping the
+        // connection under the stream (ReplyBounds), so a cancel ends a download within the watch period.
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> watch = WATCHER.scheduleWithFixedDelay(() -> {
+            if (!cancelled.get() && events.cancelRequested(jobId)) {
+                cancelled.set(true);
+                closeQuietly(body);
+            }
+        }, CANCEL_WATCH_MS, CANCEL_WATCH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            return received(jobId, modelId, f, status, offset, body);
+        } catch (RuntimeException e) {
+            if (cancelled.get() || e instanceof JobCancelledException) {
+                // A cancelled download leaves nothing behind: the user asked for it to stop, not to be resumed.
+                store.discard(modelId, f);
+                throw new JobCancelledException(jobId);
+            }
+            throw e;
+        } finally {
+            watch.cancel(false);
+        }
+    }
+
+    private LoraFile received(String jobId, String modelId, ModelFile f, int status, long offset, InputStream body) {
         int[] last = {-1};
         LoraFile file = store.receive(modelId, f, status, offset, body, (done, total) -> {
             int percent = total > 0 ? (int) (done * 100 / total) : 0;

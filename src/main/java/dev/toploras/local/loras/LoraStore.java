@@ -1,5 +1,6 @@
 package dev.toploras.local.loras;
 
+import dev.toploras.jobs.ModelId;
 import dev.toploras.local.LocalFailures;
 import dev.toploras.storage.AtomicFiles;
 import java.io.IOException;
@@ -30,6 +31,8 @@ public final class LoraStore {
         void bytes(long done, long total);
     }
 
+    /** The read buffer: the store's cap check may see this much past the cap before it stops. */
+    public static final int BUFFER = 64 * 1024;
     private static final long DISK_MARGIN = 64L * 1024 * 1024;
     private final Path dir;
     private final long maxBytes;
@@ -46,7 +49,12 @@ public final class LoraStore {
 
     /** The name a listed file is kept under; stable for the same bytes of the same repository. */
     public String fileName(String modelId, ModelFile f) {
-        String repo = modelId.substring(modelId.indexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        // The repository name passed the ModelScope id rule (no separator, no leading '.'); the variable part is
+        // the hash, and only a real sha256 names a file (a listing's text never becomes a path).
+        String repo = ModelId.parse("loras", modelId).name();
+        if (f.hasSha256() && !ModelFile.isSha256(f.sha256())) {
+            throw new LocalFailures.LoraHashInvalid(modelId, f.path(), f.sha256());
+        }
         String hash = f.hasSha256() ? f.sha256().toLowerCase(Locale.ROOT) : "unverified";
         return repo + "-" + hash.substring(0, Math.min(12, hash.length())) + ".safetensors";
     }
@@ -123,7 +131,7 @@ public final class LoraStore {
             long cap = Math.min(maxBytes, f.size() >= 0 ? f.size() : maxBytes);
             try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                byte[] buf = new byte[64 * 1024];
+                byte[] buf = new byte[BUFFER];
                 int lastPercent = -1;
                 int n;
                 while ((n = in.read(buf)) >= 0) {
@@ -163,6 +171,11 @@ public final class LoraStore {
             throw new UncheckedIOException("download of " + f.path() + " (" + modelId + ") broke off: "
                     + e.getMessage() + "; run the job again to resume it", e);
         }
+    }
+
+    /** Removes the partial file of a download that will not be resumed (a cancelled one). */
+    public void discard(String modelId, ModelFile f) {
+        AtomicFiles.deleteQuietly(part(modelId, f));
     }
 
     private Path part(String modelId, ModelFile f) {
