@@ -24,12 +24,15 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * The bounds of every reply camel-http reads, set once on the HTTP client (the component's client setup, and each
  * endpoint's own {@code httpClientConfigurer}) instead of in each route: a size cap and an overall deadline, both
  * checked while the body streams, so a 300 MB or never-ending reply fails early instead of filling the heap or
- * holding a thread. The stall (no byte for a while) is the client's socket timeout. A reply body closed before its
- * end drops its connection instead of reading the rest (Apache HttpClient would drain it, which is unbounded), so
- * closing the stream from another thread also stops a read blocked on it (a cancelled download).
+ * holding a thread. The stall (no byte for a while) is the client's socket timeout. The rest of a reply closed
+ * before its end is read within the same bounds (Apache HttpClient would read it without any), and {@link #abort}
+ * stops a read blocked on a reply from another thread (a cancelled download).
  *
- * <p>Over the cap: {@link UpstreamRejectedException} "reply larger than N MB"; past the deadline:
- * {@link UpstreamTimeoutException}. Both name the setting to change.
+ * <p>Replies are not decompressed (no Accept-Encoding is sent), so the cap counts the bytes the reader gets.
+ *
+ * <p>Over the cap: {@link Exceeded} carrying {@link UpstreamRejectedException} "reply larger than N MB"; past the
+ * deadline: {@link Exceeded} carrying {@link UpstreamTimeoutException}. Both name the setting to change;
+ * {@code UpstreamErrors.translate} finds them in the cause chain.
  */
 public final class ReplyBounds implements HttpClientConfigurer {
     private final long maxBytes;
@@ -61,6 +64,9 @@ public final class ReplyBounds implements HttpClientConfigurer {
         // which loads and parses the whole public suffix list on every start, for specs no request can use.
         builder.setDefaultCookieSpecRegistry(RegistryBuilder.<CookieSpecFactory>create().build());
         builder.addResponseInterceptorLast(new Interceptor());
+        // Decompression would sit outside the count (a small gzip reply can inflate to any size): replies come as
+        // sent, and the cap counts what is read.
+        builder.disableContentCompression();
     }
 
     private final class Interceptor implements HttpResponseInterceptor {
@@ -82,11 +88,7 @@ public final class ReplyBounds implements HttpClientConfigurer {
 
         @Override
         public InputStream getContent() throws IOException {
-            if (getContentLength() > maxBytes) {
-                abort(super.getContent());
-                throw tooLarge();
-            }
-            return new Counting(super.getContent(), deadlineAt);
+            return new Counting(super.getContent(), getContentLength(), deadlineAt);
         }
 
         @Override
@@ -102,13 +104,20 @@ public final class ReplyBounds implements HttpClientConfigurer {
         }
     }
 
+    /**
+     * Counts the body as it is read. It sits under the client's own stream (EofSensorInputStream), which drops the
+     * connection when a read fails with an IOException (instead of reading the rest): so a cut-off is an IOException
+     * ({@link Exceeded}, carrying the upstream error).
+     */
     private final class Counting extends FilterInputStream {
+        private final long length;
         private final long deadlineAt;
         private long count;
-        private boolean ended;
+        private volatile boolean ended;
 
-        Counting(InputStream in, long deadlineAt) {
+        Counting(InputStream in, long length, long deadlineAt) {
             super(in);
+            this.length = length;
             this.deadlineAt = deadlineAt;
         }
 
@@ -121,21 +130,25 @@ public final class ReplyBounds implements HttpClientConfigurer {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (length > maxBytes) {
+                throw new Exceeded(tooLarge());
+            }
             int n = in.read(b, off, len);
             if (n < 0) {
                 ended = true;
                 return n;
             }
             count += n;
+            if (length >= 0 && count >= length) {
+                ended = true;
+            }
             if (count > maxBytes) {
-                abort(in);
-                throw tooLarge();
+                throw new Exceeded(tooLarge());
             }
             if (System.nanoTime() - deadlineAt > 0) {
-                abort(in);
-                throw new UpstreamTimeoutException("the reply did not end within " + deadlineKey + "="
+                throw new Exceeded(new UpstreamTimeoutException("the reply did not end within " + deadlineKey + "="
                         + deadline.toSeconds() + "s (" + count + " bytes came); raise " + deadlineKey
-                        + " if the host is just slow", null);
+                        + " if the host is just slow", null));
             }
             return n;
         }
@@ -145,15 +158,56 @@ public final class ReplyBounds implements HttpClientConfigurer {
             if (n <= 0) {
                 return 0;
             }
-            return read(new byte[(int) Math.min(n, 8192)], 0, (int) Math.min(n, 8192));
+            int step = (int) Math.min(n, 8192);
+            int read = read(new byte[step], 0, step);
+            return Math.max(read, 0);
         }
 
         @Override
         public void close() throws IOException {
-            if (ended) {
-                in.close();
-            } else {
-                abort(in);
+            // Apache HttpClient reads the rest of a reply closed early (a redirect's body) to reuse its connection:
+            // read here, that rest stays within the cap and the deadline, and an Exceeded drops the connection.
+            byte[] scratch = new byte[8192];
+            while (!ended) {
+                read(scratch, 0, scratch.length);
+            }
+            in.close();
+        }
+    }
+
+    /**
+     * Stops a reply at once from any thread (a cancelled download): the client drops the connection, so a read
+     * blocked on it fails now, and nothing is read to the end.
+     */
+    public static void abort(InputStream body) {
+        try {
+            if (body instanceof EofSensorInputStream reply) {
+                reply.abort();
+            } else if (body != null) {
+                body.close();
+            }
+        } catch (IOException ignored) {
+            // the reply is given up either way
+        }
+    }
+
+    /** A reply cut off by its bounds: an IOException for the HTTP client, the upstream error as its cause. */
+    public static final class Exceeded extends IOException {
+        Exceeded(RuntimeException upstream) {
+            super(upstream.getMessage(), upstream);
+        }
+
+        /** The upstream error (upstream_rejected or timeout) this cut-off stands for. */
+        public RuntimeException upstream() {
+            return (RuntimeException) getCause();
+        }
+    }
+
+    /** Throws the upstream error of a reply cut off by its bounds, when {@code failure} is (or was caused by) one. */
+    public static void rethrowCutOff(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause()) {
+            if (c instanceof Exceeded x) {
+                throw x.upstream();
             }
         }
     }
@@ -161,14 +215,5 @@ public final class ReplyBounds implements HttpClientConfigurer {
     private UpstreamRejectedException tooLarge() {
         return new UpstreamRejectedException("reply larger than " + Math.max(1, maxBytes / (1024 * 1024))
                 + " MB (" + capKey + "=" + maxBytes + "); the rest was not read", 0);
-    }
-
-    /** Drops the connection under a reply instead of draining it. */
-    private static void abort(InputStream in) throws IOException {
-        if (in instanceof EofSensorInputStream eof) {
-            eof.abort();
-        } else {
-            in.close();
-        }
     }
 }

@@ -136,12 +136,12 @@ public final class LoraSteps {
             throw UpstreamException.forStatus(status, "ModelScope download of " + f.path() + " (" + modelId + ")");
         }
         // A read blocks while a slow host drips: a watcher stops it as soon as the job is cancelled, by dropping the
-        // connection under the stream (ReplyBounds), so a cancel ends a download within the watch period.
+        // connection under the stream (ReplyBounds.abort), so a cancel ends a download within the watch period.
         java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.ScheduledFuture<?> watch = WATCHER.scheduleWithFixedDelay(() -> {
             if (!cancelled.get() && events.cancelRequested(jobId)) {
                 cancelled.set(true);
-                closeQuietly(body);
+                dev.toploras.runtime.ReplyBounds.abort(body);
             }
         }, CANCEL_WATCH_MS, CANCEL_WATCH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
@@ -177,6 +177,7 @@ public final class LoraSteps {
     }
 
     public void unreachable(Exception e) {
+        dev.toploras.runtime.ReplyBounds.rethrowCutOff(e);
         throw new dev.toploras.modelscope.UpstreamUnavailableException("ModelScope model files do not answer: "
                 + e.getMessage(), 0, e);
     }

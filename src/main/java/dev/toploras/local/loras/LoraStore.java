@@ -163,6 +163,8 @@ public final class LoraStore {
             AtomicFiles.moveIntoPlace(part, target);
             return new LoraFile(modelId, target.getFileName().toString(), actual, done, target, true);
         } catch (IOException e) {
+            // Past local.lora-download-deadline: the partial file stays for the next job to resume.
+            dev.toploras.runtime.ReplyBounds.rethrowCutOff(e);
             if (isDiskFull(e)) {
                 AtomicFiles.deleteQuietly(part);
                 throw new LocalFailures.DiskFull(dir.toString(), f.size(), usable());
