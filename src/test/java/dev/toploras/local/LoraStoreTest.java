@@ -134,4 +134,34 @@ class LoraStoreTest {
         assertThat(dir.resolve("ink-wash-")).isEmptyDirectory();
         assertThat(dir.toFile().list()).containsExactly("ink-wash-");
     }
+
+    @Test
+    void should_hash_a_stored_file_again_when_it_changed_and_remove_it_with_a_note_when_its_bytes_differ()
+            throws Exception {
+        LoraStore store = new LoraStore(dir, 1_000_000);
+        LoraFile first = store.receive(W.modelId(), LISTED, 200, 0, new ByteArrayInputStream(W.bytes()), (d, t) -> { });
+        assertThat(store.find(W.modelId(), LISTED)).isPresent();
+        byte[] other = W.bytes().clone();
+        other[other.length / 2] ^= 0x5a; // same size, other bytes: what a size check alone lets through
+
+        Files.write(first.path(), other);
+
+        assertThat(store.find(W.modelId(), LISTED)).isEmpty();
+        assertThat(first.path()).doesNotExist();
+        LoraFile again = store.receive(W.modelId(), LISTED, 200, store.prepare(W.modelId(), LISTED),
+                new ByteArrayInputStream(W.bytes()), (d, t) -> { });
+        assertThat(again.note().code()).isEqualTo("LORA_FILE_REPLACED");
+        assertThat(again.note().message()).contains(W.sha256()).contains("downloaded again");
+        assertThat(Files.readAllBytes(again.path())).isEqualTo(W.bytes());
+        assertThat(store.find(W.modelId(), LISTED)).get().extracting(LoraFile::note).isNull();
+    }
+
+    @Test
+    void should_reuse_a_file_placed_by_hand_once_its_bytes_hash_to_the_listed_sha256() throws Exception {
+        LoraStore store = new LoraStore(dir, 1_000_000);
+        Files.write(dir.resolve(W.storedName()), W.bytes());
+
+        assertThat(store.find(W.modelId(), LISTED)).get().extracting(LoraFile::sha256).isEqualTo(W.sha256());
+        assertThat(dir.resolve(".verified").resolve(W.storedName() + ".stamp")).isRegularFile();
+    }
 }

@@ -184,7 +184,8 @@ public final class LoraSteps {
 
     /** The file with the note of its pick, when the pick was a guess. */
     public LoraFile noted(LoraFile file, LoraFilePicker.Pick pick) {
-        return pick.note() == null ? file : file.withNote(pick.note());
+        // A replaced file's note says more than a guessed pick's: the stored bytes had changed.
+        return pick.note() == null || file.note() != null ? file : file.withNote(pick.note());
     }
 
     /** Notes for meta.notes (variable localNotes): which files were guesses. */
