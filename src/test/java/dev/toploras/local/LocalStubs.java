@@ -100,6 +100,17 @@ public final class LocalStubs {
         c.stubFor(post(urlPathEqualTo("/interrupt")).willReturn(aResponse().withStatus(200)));
     }
 
+    /** `serve` settings for local.backend=comfyui against these stubs (an SDXL base model mapped to a checkpoint). */
+    public static java.util.Map<String, String> comfyConfig(String comfyUrl, String modelScopeUrl) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        m.put("local.backend", "comfyui");
+        m.put("local.comfyui.url", comfyUrl);
+        m.put("modelscope.base-url", modelScopeUrl);
+        m.put("local.checkpoints", "stabilityai/stable-diffusion-xl-base-1.0=sd_xl_base_1.0.safetensors");
+        m.put("local.poll-interval", "20");
+        return m;
+    }
+
     static String toJsonArray(List<String> names) {
         StringBuilder sb = new StringBuilder("[");
         for (String n : names) {

@@ -12,16 +12,12 @@ import dev.toploras.support.Images;
 import dev.toploras.support.Stubs;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,12 +42,7 @@ class LoraDownloadBoundsTest {
 
     @BeforeEach
     void start() throws IOException {
-        modelScope = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        modelScope.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "drip-server");
-            t.setDaemon(true);
-            return t;
-        }));
+        modelScope = Stubs.jdkServer("drip-server");
         String base = "/api/v1/models/" + DRIP.modelId() + "/repo";
         modelScope.createContext(base, this::answer);
         modelScope.start();
@@ -95,12 +86,8 @@ class LoraDownloadBoundsTest {
     }
 
     Map<String, String> config() {
-        Map<String, String> m = new HashMap<>();
-        m.put("local.backend", "comfyui");
-        m.put("local.comfyui.url", comfy.baseUrl());
-        m.put("modelscope.base-url", "http://127.0.0.1:" + modelScope.getAddress().getPort());
-        m.put("local.checkpoints", "stabilityai/stable-diffusion-xl-base-1.0=sd_xl_base_1.0.safetensors");
-        m.put("local.poll-interval", "20");
+        Map<String, String> m = LocalStubs.comfyConfig(comfy.baseUrl(),
+                "http://127.0.0.1:" + modelScope.getAddress().getPort());
         m.put("local.timeout", "30s");
         return m;
     }

@@ -76,13 +76,7 @@ class LoraIdInjectionTest {
     }
 
     Map<String, String> config() {
-        Map<String, String> m = new HashMap<>();
-        m.put("local.backend", "comfyui");
-        m.put("local.comfyui.url", comfy.baseUrl());
-        m.put("modelscope.base-url", modelScope.baseUrl());
-        m.put("local.checkpoints", "stabilityai/stable-diffusion-xl-base-1.0=sd_xl_base_1.0.safetensors");
-        m.put("local.poll-interval", "20");
-        return m;
+        return LocalStubs.comfyConfig(comfy.baseUrl(), modelScope.baseUrl());
     }
 
     String hostileId() {

@@ -11,7 +11,6 @@ import dev.toploras.support.Images;
 import dev.toploras.support.Stubs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -58,13 +57,7 @@ class StoredLoraVerifyTest {
 
     @Test
     void should_fetch_a_tampered_stored_lora_again_and_note_it() throws Exception {
-        Map<String, String> cfg = new HashMap<>();
-        cfg.put("local.backend", "comfyui");
-        cfg.put("local.comfyui.url", comfy.baseUrl());
-        cfg.put("modelscope.base-url", modelScope.baseUrl());
-        cfg.put("local.checkpoints", "stabilityai/stable-diffusion-xl-base-1.0=sd_xl_base_1.0.safetensors");
-        cfg.put("local.poll-interval", "20");
-        cfg.put("local.lora-listing-ttl", "0s");
+        Map<String, String> cfg = LocalStubs.comfyConfig(comfy.baseUrl(), modelScope.baseUrl());
         served = Stubs.serve(home, cfg);
         served.http().post("/api/v1/generate", job("v-1"));
         assertThat(served.jobWhenEnded("v-1").path("status").asText()).isEqualTo("succeeded");

@@ -9,17 +9,15 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.toploras.support.Http;
 import dev.toploras.support.Listings;
+import dev.toploras.support.Stubs;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,12 +45,7 @@ class ReplyCapProcessTest {
 
     @BeforeEach
     void start() throws IOException {
-        modelScope = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        modelScope.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "huge-listing");
-            t.setDaemon(true);
-            return t;
-        }));
+        modelScope = Stubs.jdkServer("huge-listing");
         modelScope.createContext("/api/v1/dolphin/models", this::listing);
         modelScope.start();
     }
