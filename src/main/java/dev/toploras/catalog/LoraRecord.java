@@ -14,6 +14,8 @@ import java.util.List;
  * {@code rank_change}, {@code downloads_delta} and {@code likes_delta} are null when the record was not in the
  * previous snapshot (rank_change also when that snapshot was in another order), {@code downloads_per_day} when no
  * snapshot inside history.window (and at least an hour old) holds it. They are all null in a cache written without the catalog-trends step.
+ *
+ * <p>{@code weight_file}: the revision and file the local backends download (null when the listing names none).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record LoraRecord(
@@ -40,7 +42,8 @@ public record LoraRecord(
         Long likesDelta,
         Double downloadsPerDay,
         Instant firstSeenAt,
-        @JsonProperty("is_new") Boolean isNew) {
+        @JsonProperty("is_new") Boolean isNew,
+        WeightFile weightFile) {
 
     /** A record as ModelScope lists it, before history is known. */
     public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,
@@ -49,7 +52,7 @@ public record LoraRecord(
                       Instant updatedAt, String modelscopeUrl) {
         this(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license, tagsCn, tagsEn,
                 baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     public LoraRecord {
@@ -62,12 +65,20 @@ public record LoraRecord(
     public LoraRecord withCoverLocal(String path) {
         return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, path, downloads, likes, license,
                 tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange,
-                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew);
+                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, weightFile);
+    }
+
+    /** The record with its weight file as the listing names it (revision, path, size), or null when not known. */
+    public LoraRecord withWeightFile(WeightFile w) {
+        return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license,
+                tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange,
+                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, w == null || w.isEmpty() ? null : w);
     }
 
     public LoraRecord withTrend(Trend t) {
         return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license,
                 tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, t.rank(),
-                t.rankChange(), t.downloadsDelta(), t.likesDelta(), t.downloadsPerDay(), t.firstSeenAt(), t.isNew());
+                t.rankChange(), t.downloadsDelta(), t.likesDelta(), t.downloadsPerDay(), t.firstSeenAt(), t.isNew(),
+                weightFile);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.generation.JobEvents;
 import dev.toploras.local.a1111.A1111Steps;
 import dev.toploras.local.comfyui.ComfySteps;
+import dev.toploras.local.loras.ListedWeights;
 import dev.toploras.local.loras.LoraStore;
 import dev.toploras.local.loras.LoraSteps;
 import dev.toploras.runtime.Home;
@@ -45,7 +46,8 @@ public final class LocalBeans implements CamelConfiguration {
                         settings.duration("local.lora-download-deadline"), "local.lora-download-deadline")));
         ctx.getRegistry().bind("localProbeTimeout", new CallTimeout(java.time.Duration.ofSeconds(2), replies));
         ctx.getRegistry().bind("loraSteps", new LoraSteps(store, json, events,
-                settings.duration("local.lora-listing-ttl")));
+                settings.duration("local.lora-listing-ttl"), new ListedWeights(home.cache(), json),
+                settings.text("local.lora-revision")));
         ctx.getRegistry().bind("comfySteps", new ComfySteps(local, json, settings.text("local.comfyui.url")));
         ctx.getRegistry().bind("a1111Steps", new A1111Steps(local, json, events, settings.text("local.a1111.url")));
         // local.backend was resolved (and written back when empty) by GenerationBeans, which runs first.

@@ -2,6 +2,7 @@ package dev.toploras.local.loras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.catalog.WeightFile;
 import dev.toploras.errors.Problem;
 import dev.toploras.generation.JobCancelledException;
 import dev.toploras.generation.JobEvents;
@@ -36,12 +37,37 @@ public final class LoraSteps {
     private record Listed(LoraFilePicker.Pick pick, long at) {
     }
 
-    /** {@code listingTtl}: how long a model's pick is trusted before its files are listed again (0: always). */
-    public LoraSteps(LoraStore store, ObjectMapper json, JobEvents events, java.time.Duration listingTtl) {
+    private final ListedWeights listed;
+    private final String defaultRevision;
+
+    /**
+     * {@code listingTtl}: how long a model's pick is trusted before its files are listed again (0: always);
+     * {@code listed}: the weight files the leaderboard names; {@code defaultRevision}: local.lora-revision, for a
+     * LoRA whose listing names no revision.
+     */
+    public LoraSteps(LoraStore store, ObjectMapper json, JobEvents events, java.time.Duration listingTtl,
+                     ListedWeights listed, String defaultRevision) {
         this.store = store;
         this.json = json;
         this.events = events;
         this.listingTtlNanos = listingTtl.toNanos();
+        this.listed = listed;
+        this.defaultRevision = defaultRevision;
+    }
+
+    /** The weight file the leaderboard's listing names for this LoRA (revision, path, size), or null. */
+    public WeightFile listedWeight(String modelId) {
+        return listed.find(modelId);
+    }
+
+    /**
+     * The repository revision to list and download, URL-encoded for a query: the listed version's (as
+     * modelscope/hub/api.py HubApi.get_valid_revision_detail resolves a revision before any file is fetched, here the
+     * listing already names it), else local.lora-revision.
+     */
+    public String revision(WeightFile listedWeight) {
+        String r = listedWeight != null && listedWeight.revision() != null ? listedWeight.revision() : defaultRevision;
+        return urlEncoded(r);
     }
 
     /**
@@ -65,15 +91,16 @@ public final class LoraSteps {
         throw UpstreamException.forStatus(status, "ModelScope model files of " + modelId);
     }
 
-    /** The weight file of a model-files listing reply. */
-    public LoraFilePicker.Pick pick(String modelId, byte[] body) {
+    /** The weight file of a model-files listing reply: the listed one when the leaderboard names it. */
+    public LoraFilePicker.Pick pick(String modelId, byte[] body, WeightFile listedWeight) {
         JsonNode reply;
         try {
             reply = json.readTree(body);
         } catch (IOException e) {
             throw new LocalFailures.LoraFileMissing(modelId, "the model-files listing is not JSON");
         }
-        LoraFilePicker.Pick pick = LoraFilePicker.pick(modelId, LoraFilePicker.files(modelId, reply));
+        LoraFilePicker.Pick pick = LoraFilePicker.pick(modelId, LoraFilePicker.files(modelId, reply),
+                listedWeight == null ? null : listedWeight.path());
         listings.put(modelId, new Listed(pick, System.nanoTime()));
         return pick;
     }
