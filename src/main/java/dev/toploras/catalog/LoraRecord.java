@@ -72,7 +72,7 @@ public record LoraRecord(
     public LoraRecord withWeightFile(WeightFile w) {
         return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license,
                 tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange,
-                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, w == null || w.isEmpty() ? null : w);
+                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, w == null || w.namesNothing() ? null : w);
     }
 
     public LoraRecord withTrend(Trend t) {

@@ -27,7 +27,7 @@ public record WeightFile(String revision, String path, Long size) {
         return p != null && PATH.matcher(p).matches() && !p.contains("..");
     }
 
-    public boolean isEmpty() {
+    public boolean namesNothing() {
         return revision == null && path == null;
     }
 }

@@ -47,7 +47,7 @@ public final class ListedWeights {
                 if (modelId.equals(r.path("id").asText()) && w.isObject()) {
                     WeightFile found = new WeightFile(text(w, "revision"), text(w, "path"),
                             w.path("size").canConvertToLong() ? w.path("size").asLong() : null);
-                    return found.isEmpty() ? null : found;
+                    return found.namesNothing() ? null : found;
                 }
             }
         } catch (IOException e) {
