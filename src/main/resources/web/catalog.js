@@ -165,6 +165,10 @@ export function card(r, { shortlisted, index }) {
         el('span', { class: 'likes', title: `${r.likes} likes`, text: `♥ ${count(r.likes)}` }),
         ...trendBadges(r)),
       el('p', { class: 'base', title: 'Base model', text: base }),
+      (r.trigger_words || []).length
+        ? el('p', { class: 'triggers', title: 'Trigger words: put them in the prompt to bring the LoRA in' },
+          'Trigger: ', ...r.trigger_words.map((w) => el('code', { text: w })))
+        : null,
       tags,
       el('div', { class: 'actions' },
         el('button', { type: 'button', 'data-act': 'detail', text: 'Details' }),

@@ -1,7 +1,7 @@
 // Generate: the form (validated with the API's ranges), presets, export, submit, live progress, results, cancel,
 // run again, compare across the shortlist, and reopening past jobs.
 import { get, post, follow, query, setImage, ApiError } from './api.js';
-import { LIMITS, buildRequest, validate, fit, randomSeed, evenWeights, suggestedParams } from './jobrequest.js';
+import { LIMITS, buildRequest, validate, fit, randomSeed, evenWeights, suggestedParams, withTriggerWords } from './jobrequest.js';
 import { el } from './catalog.js';
 
 const PRESETS = 'toploras.presets';
@@ -21,6 +21,7 @@ export function initStudio({ getShortlist, onJobsChanged }) {
   $('#preset-load').addEventListener('click', loadPreset);
   $('#preset-delete').addEventListener('click', deletePreset);
   $('#gen-compare').addEventListener('click', () => compare(getShortlist()));
+  $('#gen-local-lora').addEventListener('change', (e) => { addInstalled(e.target.value); e.target.value = ''; });
   state.onJobsChanged = onJobsChanged;
   // A token typed in lives in this field only: never stored, and cleared even if the browser restores form state.
   form.token.value = '';
@@ -37,6 +38,7 @@ export function openStudio(records, task) {
   // The prompt is the user's, except when it is still the previous LoRA's suggestion.
   if (!form.prompt.value || form.prompt.value === state.suggested) form.prompt.value = s.prompt;
   state.suggested = s.prompt;
+  state.triggerWords = [...(records[0]?.trigger_words || [])];
   const [w, h] = s.size.split('x');
   if (!form.width.value) { form.width.value = w; form.height.value = h; }
   if (!form.steps.value) form.steps.value = s.steps;
@@ -44,6 +46,7 @@ export function openStudio(records, task) {
   renderLoras();
   check(false);
   showLocalBackend();
+  offerBackendNames();
   $('#gen-compare').hidden = records.length < 2;
   $('#studio').showModal();
   form.prompt.focus();
@@ -65,14 +68,62 @@ export function setModels(models) {
   list.replaceChildren(...models.map((m) => el('option', { value: m })));
 }
 
+/**
+ * The local backend's own sampler and scheduler names (GET /api/v1/local/samplers, read live from ComfyUI or A1111)
+ * replace the form's built-in sampler choices, and its installed LoRAs (GET /api/v1/local/loras) can be added to
+ * the job as "local:<name>". A backend without lists leaves the form as it is.
+ */
+async function offerBackendNames() {
+  let names;
+  let installed;
+  try {
+    [names, installed] = await Promise.all([get('/api/v1/local/samplers'), get('/api/v1/local/loras')]);
+  } catch { return; }
+  fill(form.sampler, names?.samplers);
+  fill(form.scheduler, names?.schedulers);
+  form.scheduler.closest('label').hidden = !(names?.schedulers || []).length;
+  const pick = $('#gen-local-lora');
+  const loras = installed?.loras || [];
+  pick.closest('label').hidden = !loras.length;
+  pick.replaceChildren(el('option', { value: '', text: `Add a LoRA installed on ${installed?.backend || 'the backend'}…` }),
+    ...loras.map((l) => el('option', { value: l.job_key, text: l.alias && l.alias !== l.name ? `${l.name} (${l.alias})` : l.name })));
+}
+
+function fill(select, values) {
+  if (!values || !values.length) return;
+  const keep = select.value;
+  select.replaceChildren(el('option', { value: '', text: 'Default' }), ...values.map((v) => el('option', { value: v, text: v })));
+  if (values.includes(keep)) select.value = keep;
+}
+
+function addInstalled(jobKey) {
+  if (!jobKey || state.loras.some((r) => r.id === jobKey) || state.loras.length >= LIMITS.lorasMax) return;
+  state.loras.push({ id: jobKey, title_en: `${jobKey.slice('local:'.length)} (installed)`, base_models: [] });
+  state.weights = { ...state.weights, [jobKey]: 1 };
+  form.backend.value = 'local';
+  renderLoras();
+  check(false);
+}
+
 function renderLoras() {
   const box = $('#gen-loras');
   box.replaceChildren();
   if (!state.loras.length) box.append(el('p', { text: 'No LoRA: the base model alone.' }));
   state.loras.forEach((r, i) => {
     const row = el('div', { class: 'lora-row' }, el('span', { class: 'lora-name', text: r.title_en || r.id }));
+    const words = r.trigger_words || [];
+    if (words.length) {
+      const add = el('button', { type: 'button', class: 'add-triggers', title: `Put ${words.join(', ')} in the prompt`,
+        text: `+ ${words.join(', ')}` });
+      add.addEventListener('click', () => {
+        form.prompt.value = withTriggerWords(form.prompt.value, words);
+        state.triggerWords = [...new Set([...(state.triggerWords || []), ...words])];
+        check(false);
+      });
+      row.append(add);
+    }
     if (state.loras.length > 1) {
-      const input = el('input', { type: 'number', min: '0.001', max: '1', step: '0.001', value: state.weights[r.id], name: `weight-${i}` });
+      const input = el('input', { type: 'number', min: '-2', max: '2', step: '0.001', value: state.weights[r.id], name: `weight-${i}` });
       input.addEventListener('input', () => { state.weights[r.id] = input.value; check(false); });
       row.append(el('label', {}, 'Weight ', input));
     } else {
@@ -86,7 +137,7 @@ function formState() {
   const f = form;
   return { task: state.task, model_id: f.model_id.value.trim(), prompt: f.prompt.value, negative_prompt: f.negative_prompt.value,
     width: f.width.value, height: f.height.value, steps: f.steps.value, guidance: f.guidance.value, seed: f.seed.value,
-    sampler: f.sampler.value, backend: f.backend.value,
+    sampler: f.sampler.value, scheduler: f.scheduler.value, backend: f.backend.value, triggerWords: state.triggerWords,
     weights: Object.fromEntries(state.loras.map((r) => [r.id, state.weights[r.id]])) };
 }
 
@@ -282,7 +333,7 @@ function exportJson() {
 }
 
 const presets = () => { try { return JSON.parse(localStorage.getItem(PRESETS)) || {}; } catch { return {}; } };
-const PRESET_FIELDS = ['model_id', 'prompt', 'negative_prompt', 'width', 'height', 'steps', 'guidance', 'seed', 'sampler', 'backend'];
+const PRESET_FIELDS = ['model_id', 'prompt', 'negative_prompt', 'width', 'height', 'steps', 'guidance', 'seed', 'sampler', 'scheduler', 'backend'];
 
 function renderPresets() {
   const sel = $('#preset');

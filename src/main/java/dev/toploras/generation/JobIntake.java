@@ -77,7 +77,8 @@ public final class JobIntake {
         JobParams p = earlier.params();
         JobParams asked = again.params();
         JobParams comparable = asked.seed() != null || p == null ? p : new JobParams(p.prompt(), p.negativePrompt(),
-                p.size(), p.steps(), p.guidance(), null, p.sampler(), p.strength());
+                p.size(), p.steps(), p.guidance(), null, p.sampler(), p.strength(), p.scheduler(), p.loraClip(),
+                p.triggerWords());
         return earlier.task().equals(again.task()) && java.util.Objects.equals(earlier.modelId(), again.modelId())
                 && earlier.loras().equals(again.loras()) && asked.equals(comparable)
                 && earlier.backend() == again.backend();

@@ -34,4 +34,46 @@ class JobRequestReaderTest {
                     .hasMessageContaining("\"backend\": \"local\"");
         }
     }
+
+    private static byte[] json(String loras, String backend) {
+        return ("{\"task\": \"text-to-image-synthesis\", \"model_id\": \"Qwen/Qwen-Image\", \"loras\": " + loras
+                + ", \"params\": {\"prompt\": \"a kite\"}, \"backend\": \"" + backend + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void should_take_negative_weights_and_separate_model_and_clip_strengths_for_a_local_job() {
+        JobRequest r = reader.read(json("{\"a/slider\": -1.5, \"b/two\": {\"model\": 0.8, \"clip\": 0.6}}", "local"));
+
+        assertThat(r.loras()).containsEntry("a/slider", -1.5).containsEntry("b/two", 0.8);
+        assertThat(r.params().loraClip()).containsExactly(java.util.Map.entry("b/two", 0.6));
+    }
+
+    @Test
+    void should_refuse_a_local_weight_outside_minus_two_to_two() {
+        assertThatThrownBy(() -> reader.read(json("{\"a/one\": 2.5}", "local")))
+                .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("-2 to 2");
+    }
+
+    @Test
+    void should_keep_modelscopes_rules_where_modelscope_may_run_the_job() {
+        assertThatThrownBy(() -> reader.read(json("{\"a/one\": -0.5, \"b/two\": 1.5}", "auto")))
+                .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("above 0 and at most 1");
+        assertThatThrownBy(() -> reader.read(json("{\"a/one\": {\"model\": 0.5, \"clip\": 0.2},"
+                + " \"b/two\": 0.5}", "remote")))
+                .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("\"backend\": \"local\" only");
+    }
+
+    @Test
+    void should_take_an_installed_lora_for_a_local_job_only_and_by_a_strict_name() {
+        assertThat(reader.read(json("\"local:style-00002.safetensors\"", "local")).loras())
+                .containsOnlyKeys("local:style-00002.safetensors");
+        assertThatThrownBy(() -> reader.read(json("\"local:style.safetensors\"", "auto")))
+                .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("backend\": \"local\"");
+        for (String bad : new String[] {"local:../x.safetensors", "local:sub/x.safetensors", "local:a\\\\b",
+                "local:x:0.5>", "local:"}) {
+            assertThatThrownBy(() -> reader.read(json("\"" + bad + "\"", "local"))).as(bad)
+                    .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("GET /api/v1/local/loras");
+        }
+    }
 }
