@@ -40,6 +40,14 @@ export function withTriggerWords(prompt, words) {
   return missing.join(', ') + (rest ? ', ' + rest : ', ');
 }
 
+/** Why the job cannot run without an input image (a LoRA or task that edits one), or '' when it can. */
+export function imageNeed(task, loras) {
+  const editing = loras.find((l) => l.needs_image === true);
+  if (editing) return `${editing.title_en || editing.id} edits an input image: drop, paste or pick one`;
+  if (task === 'image-to-image') return 'image-to-image edits an input image: drop, paste or pick one';
+  return '';
+}
+
 /** Whether every chosen LoRA was trained for the chosen model; the reason when not. */
 export function fit(modelId, loras) {
   const m = (modelId || '').trim().toLowerCase();
@@ -66,6 +74,10 @@ export function buildRequest(f) {
   const used = (f.triggerWords || []).filter((w) => (f.prompt || '').toLowerCase().includes(w.toLowerCase()));
   if (used.length) params.trigger_words = used;
   const req = { task: f.task, model_id: f.model_id };
+  if (f.uploadId) {
+    req.images = [`upload:${f.uploadId}`];
+    if (f.strength !== undefined && f.strength !== '') params.strength = Number(f.strength);
+  }
   const ids = Object.keys(f.weights);
   if (ids.length === 1) req.loras = ids[0];
   else if (ids.length > 1) req.loras = Object.fromEntries(ids.map((id) => [id, Number(f.weights[id])]));

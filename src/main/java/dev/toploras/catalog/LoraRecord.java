@@ -43,7 +43,31 @@ public record LoraRecord(
         Double downloadsPerDay,
         Instant firstSeenAt,
         @JsonProperty("is_new") Boolean isNew,
+        Boolean needsImage,
         WeightFile weightFile) {
+
+    /** A record with its history fields and image need, before its weight file is known (older caches have none). */
+    public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,
+                      String coverLocal, long downloads, long likes, String license, List<String> tagsCn,
+                      List<String> tagsEn, List<String> baseModels, String visionFoundation, List<String> triggerWords,
+                      Instant updatedAt, String modelscopeUrl, Integer rank, Integer rankChange, Long downloadsDelta,
+                      Long likesDelta, Double downloadsPerDay, Instant firstSeenAt, Boolean isNew,
+                      Boolean needsImage) {
+        this(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license, tagsCn, tagsEn,
+                baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange, downloadsDelta,
+                likesDelta, downloadsPerDay, firstSeenAt, isNew, needsImage, null);
+    }
+
+    /** A record with its history fields, before its image need is known (older caches have none). */
+    public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,
+                      String coverLocal, long downloads, long likes, String license, List<String> tagsCn,
+                      List<String> tagsEn, List<String> baseModels, String visionFoundation, List<String> triggerWords,
+                      Instant updatedAt, String modelscopeUrl, Integer rank, Integer rankChange, Long downloadsDelta,
+                      Long likesDelta, Double downloadsPerDay, Instant firstSeenAt, Boolean isNew) {
+        this(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license, tagsCn, tagsEn,
+                baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange, downloadsDelta,
+                likesDelta, downloadsPerDay, firstSeenAt, isNew, false, null);
+    }
 
     /** A record as ModelScope lists it, before history is known. */
     public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,
@@ -52,33 +76,41 @@ public record LoraRecord(
                       Instant updatedAt, String modelscopeUrl) {
         this(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license, tagsCn, tagsEn,
                 baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, null, null, null, null, null,
-                null, null, null);
+                null, null);
     }
 
     public LoraRecord {
+        needsImage = needsImage != null && needsImage;
         tagsCn = tagsCn == null ? List.of() : List.copyOf(tagsCn);
         tagsEn = tagsEn == null ? List.of() : List.copyOf(tagsEn);
         baseModels = baseModels == null ? List.of() : List.copyOf(baseModels);
         triggerWords = triggerWords == null ? List.of() : List.copyOf(triggerWords);
     }
 
-    public LoraRecord withCoverLocal(String path) {
-        return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, path, downloads, likes, license,
+    public LoraRecord withNeedsImage(boolean needs) {
+        return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license,
                 tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange,
-                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, weightFile);
+                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, needs, weightFile);
     }
 
     /** The record with its weight file as the listing names it (revision, path, size), or null when not known. */
     public LoraRecord withWeightFile(WeightFile w) {
         return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license,
                 tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange,
-                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, w == null || w.namesNothing() ? null : w);
+                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, needsImage,
+                w == null || w.namesNothing() ? null : w);
+    }
+
+    public LoraRecord withCoverLocal(String path) {
+        return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, path, downloads, likes, license,
+                tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange,
+                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, needsImage, weightFile);
     }
 
     public LoraRecord withTrend(Trend t) {
         return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license,
                 tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, t.rank(),
                 t.rankChange(), t.downloadsDelta(), t.likesDelta(), t.downloadsPerDay(), t.firstSeenAt(), t.isNew(),
-                weightFile);
+                needsImage, weightFile);
     }
 }

@@ -71,7 +71,50 @@ public final class JobRequestReader {
         checkSize(params);
         String modelId = ModelId.parse("model_id", text(n, "model_id")).toString();
         return new JobRequest(jobId, task, modelId, loras(n.path("loras"), backend), params, backend,
-                text(n, "idempotency_key"));
+                text(n, "idempotency_key"), images(n.path("images")), java.util.List.of(),
+                n.path("allow_base_mismatch").asBoolean(false));
+    }
+
+    /**
+     * Input image refs, each one of: an http(s) URL with a host, {@code upload:<id>} (the sha256 POST /api/v1/uploads
+     * answered), or a plain file name beside the job in inbox/ (never a path: no separator, no '..', not hidden).
+     */
+    static java.util.List<String> images(JsonNode images) {
+        java.util.List<String> refs = new java.util.ArrayList<>();
+        if (!images.isArray()) {
+            return refs;
+        }
+        for (int i = 0; i < images.size(); i++) {
+            String ref = images.get(i).asText();
+            String field = "images[" + i + "]";
+            String lower = ref.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("http://") || lower.startsWith("https://")) {
+                try {
+                    java.net.URI u = new java.net.URI(ref);
+                    if (u.getHost() == null || u.getHost().isBlank()) {
+                        throw new java.net.URISyntaxException(ref, "no host");
+                    }
+                } catch (java.net.URISyntaxException e) {
+                    throw new InvalidJobRequestException(field, "'" + ref + "' is not a usable URL ("
+                            + e.getReason() + "); give a full http(s) URL such as https://example.com/in.png");
+                }
+            } else if (lower.startsWith("upload:")) {
+                if (!ref.substring(7).matches("[0-9a-f]{64}")) {
+                    throw new InvalidJobRequestException(field, "'" + ref + "' is not an upload id; use the "
+                            + "upload_id POST /api/v1/uploads answered, as upload:<upload_id>");
+                }
+            } else if (lower.contains(":")) {
+                throw new InvalidJobRequestException(field, "'" + ref + "': only http(s) URLs and upload:<id> refs "
+                        + "are taken, or the name of an image file beside the job in inbox/");
+            } else if (ref.contains("/") || ref.contains("\\") || ref.contains("..") || ref.startsWith(".")
+                    || ref.chars().anyMatch(c -> c < 0x20) || ref.length() > 200) {
+                throw new InvalidJobRequestException(field, "'" + ref + "' is not a plain file name: an inbox image is "
+                        + "named without any folder ('/', '\\', '..') and not hidden; put the image beside the job "
+                        + "in inbox/ and give its name, e.g. \"photo.png\"");
+            }
+            refs.add(ref);
+        }
+        return refs;
     }
 
     private static void checkSize(JobParams p) {

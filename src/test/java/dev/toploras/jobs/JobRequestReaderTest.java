@@ -76,4 +76,27 @@ class JobRequestReaderTest {
                     .isInstanceOf(InvalidJobRequestException.class).hasMessageContaining("GET /api/v1/local/loras");
         }
     }
+
+    private JobRequest withImage(String ref) {
+        return reader.read(("{\"task\": \"text-to-image-synthesis\", \"model_id\": \"Qwen/Qwen-Image-Edit\","
+                + " \"images\": [" + Json.mapper().valueToTree(ref) + "], \"params\": {\"prompt\": \"x\"},"
+                + " \"allow_base_mismatch\": true}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void should_take_image_refs_that_are_urls_uploads_or_plain_inbox_names() {
+        assertThat(withImage("https://img.example.org/a.png").images()).containsExactly("https://img.example.org/a.png");
+        assertThat(withImage("upload:" + "0f".repeat(32)).images()).hasSize(1);
+        assertThat(withImage("photo 1.png").images()).containsExactly("photo 1.png");
+        assertThat(withImage("photo.png").allowBaseMismatch()).isTrue();
+    }
+
+    @Test
+    void should_refuse_image_refs_that_climb_out_of_the_inbox_or_name_another_scheme() {
+        for (String bad : new String[] {"../secret.png", "sub/photo.png", "..\\x.png", ".hidden.png",
+                "file:///etc/passwd", "upload:not-a-hash", "https://", "ftp://host/a.png"}) {
+            assertThatThrownBy(() -> withImage(bad)).as(bad).isInstanceOf(InvalidJobRequestException.class)
+                    .hasMessageContaining(bad.length() > 12 ? bad.substring(0, 12) : bad);
+        }
+    }
 }

@@ -154,9 +154,14 @@ public final class ComfySteps {
             } catch (IOException e) {
                 throw new LocalFailures.WorkflowInvalid(file, "it cannot be read as JSON (" + e.getMessage() + ")");
             }
-            graph = ComfyWorkflow.fill(json, template, file, r, checkpoint, loras);
+            graph = ComfyWorkflow.fill(json, ComfyInputs.fillImages(template, file, ComfyInputs.names(job)), file,
+                    r, checkpoint, loras);
         } else {
             graph = ComfyGraph.build(json, r, checkpoint, sampler(r), scheduler(job), loras);
+            if (!ComfyInputs.names(job).isEmpty()) {
+                ComfyInputs.toImageToImage(json, graph, ComfyInputs.names(job),
+                        dev.toploras.local.LocalInputs.strength(job));
+            }
         }
         ObjectNode body = json.createObjectNode();
         body.set("prompt", graph);
