@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = TopLorasCommand.Version.class,
         description = "Leaderboard of popular ModelScope LoRAs, and text-to-image jobs for them.",
-        subcommands = {FetchCommand.class, ServeCommand.class, SubmitCommand.class, StatusCommand.class,
+        subcommands = {FetchCommand.class, ServeCommand.class, DemoCommand.class, SubmitCommand.class, StatusCommand.class,
             CancelCommand.class, TrendsCommand.class, WorkerCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -68,7 +68,7 @@ public final class TopLorasCommand implements Runnable {
         if (!settingsAreKnown()) {
             return ExitCode.USAGE;
         }
-        Started started = start(commandFlags);
+        Started started = start(home(), commandFlags, dev.toploras.modelscope.ModelScopeToken.fromEnvironment());
         if (started.runtime() == null) {
             return started.exitCode();
         }
@@ -85,9 +85,11 @@ public final class TopLorasCommand implements Runnable {
     }
 
     /** A start-up failure (a YAML or configuration error) is printed as one line; its exit code comes back. */
-    private Started start(java.util.Map<String, String> commandFlags) {
+    private Started start(Home at, java.util.Map<String, String> commandFlags,
+                          java.util.function.Supplier<java.util.Optional<String>> token) {
         try {
-            return new Started(dev.toploras.runtime.TopLorasRuntime.start(home(), overrides(commandFlags)), 0);
+            return new Started(dev.toploras.runtime.TopLorasRuntime.start(at, overrides(commandFlags), token,
+                    java.time.Clock.systemUTC()), 0);
         } catch (Exception e) {
             Failures.Verdict v = Failures.startup(e);
             System.err.println("top-loras: " + v.message());
@@ -102,17 +104,33 @@ public final class TopLorasCommand implements Runnable {
     public int runUntilStopped(java.util.Map<String, String> commandFlags,
                                java.util.function.Function<dev.toploras.runtime.TopLorasRuntime, String> banner)
             throws InterruptedException {
+        return runUntilStopped(new Stoppable(home(), dev.toploras.modelscope.ModelScopeToken.fromEnvironment(),
+                () -> { }), commandFlags, banner);
+    }
+
+    /** Where a long-running runtime lives, its ModelScope token, and what else stops with it. */
+    public record Stoppable(Home home, java.util.function.Supplier<java.util.Optional<String>> token,
+                            Runnable alsoStop) {
+    }
+
+    /** {@link #runUntilStopped(java.util.Map, java.util.function.Function)} in another home, with another token. */
+    public int runUntilStopped(Stoppable what, java.util.Map<String, String> commandFlags,
+                               java.util.function.Function<dev.toploras.runtime.TopLorasRuntime, String> banner)
+            throws InterruptedException {
         if (!settingsAreKnown()) {
+            what.alsoStop().run();
             return ExitCode.USAGE;
         }
-        Started started = start(commandFlags);
+        Started started = start(what.home(), commandFlags, what.token());
         if (started.runtime() == null) {
+            what.alsoStop().run();
             return started.exitCode();
         }
         dev.toploras.runtime.TopLorasRuntime runtime = started.runtime();
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runtime.close();
+            what.alsoStop().run();
             stopped.countDown();
         }, "top-loras-shutdown"));
         System.err.println("top-loras: " + banner.apply(runtime));

@@ -59,26 +59,49 @@ public final class PreviewProcessor {
             int y = big + Math.max(2, h / 24);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, big));
             g.drawString("LOCAL PREVIEW", x, y);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, small));
-            FontMetrics fm = g.getFontMetrics();
+            Font plain = PictureText.font(Font.PLAIN, small);
             List<String> lines = new ArrayList<>();
             lines.add("not a model output: drawn from the job's parameters");
             lines.add("model: " + job.modelId());
             job.loras().forEach((id, weight) -> lines.add("lora: " + id + " x" + weight));
-            JobParams p = job.params();
-            lines.add("size " + w + "x" + h + "  seed " + p.seed() + "  steps " + p.steps() + "  guidance "
-                    + p.guidance());
-            lines.addAll(wrap("prompt: " + p.prompt(), fm, w - 2 * x, 6));
-            for (String line : lines) {
-                y += fm.getHeight();
-                if (y > h - 2) {
-                    break;
+            lines.add(numbers(job.params(), w, h));
+            lines.add("prompt: " + job.params().prompt());
+            for (String text : lines) {
+                // Each line in a font that has its characters (a Chinese prompt), or spelled out: never boxes.
+                PictureText.Line line = PictureText.line(plain, text);
+                g.setFont(line.font());
+                FontMetrics fm = g.getFontMetrics();
+                for (String part : PictureText.wrap(line.text(), fm, w - 2 * x, 6)) {
+                    y += fm.getHeight();
+                    if (y > h - 2) {
+                        return encode(img, g);
+                    }
+                    g.drawString(part, x, y);
                 }
-                g.drawString(line, x, y);
             }
         } finally {
             g.dispose();
         }
+        return encode(img, g);
+    }
+
+    /** The parameters line: only what the job set (a left-out step count is not "null"). */
+    static String numbers(JobParams p, int w, int h) {
+        StringBuilder sb = new StringBuilder("size " + w + "x" + h);
+        if (p.seed() != null) {
+            sb.append("  seed ").append(p.seed());
+        }
+        if (p.steps() != null) {
+            sb.append("  steps ").append(p.steps());
+        }
+        if (p.guidance() != null) {
+            sb.append("  guidance ").append(p.guidance());
+        }
+        return sb.toString();
+    }
+
+    private static byte[] encode(BufferedImage img, Graphics2D g) {
+        g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
             ImageIO.write(img, "png", out);
@@ -86,25 +109,5 @@ public final class PreviewProcessor {
             throw new UncheckedIOException("could not encode the preview PNG: " + e.getMessage(), e);
         }
         return out.toByteArray();
-    }
-
-    private static List<String> wrap(String text, FontMetrics fm, int width, int maxLines) {
-        List<String> out = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.split("\\s+")) {
-            if (line.length() > 0 && fm.stringWidth(line + " " + word) > width) {
-                out.add(line.toString());
-                line.setLength(0);
-                if (out.size() == maxLines) {
-                    out.set(maxLines - 1, out.get(maxLines - 1) + " …");
-                    return out;
-                }
-            }
-            line.append(line.length() == 0 ? "" : " ").append(word);
-        }
-        if (line.length() > 0) {
-            out.add(line.toString());
-        }
-        return out;
     }
 }

@@ -60,7 +60,13 @@ public final class TopLorasRuntime implements AutoCloseable {
         if (worker) {
             main.configure().addConfiguration(new dev.toploras.broker.WorkerBeans(home, scratch));
         }
-        overrides.forEach(main::addOverrideProperty);
+        layered(home, overrides).forEach(main::addOverrideProperty);
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void beforeConfigure(org.apache.camel.main.BaseMainSupport m) {
+                environmentAsFallback(m.getCamelContext());
+            }
+        });
         try {
             main.start();
         } catch (Exception e) {
@@ -87,11 +93,23 @@ public final class TopLorasRuntime implements AutoCloseable {
     public static Settings settingsWithoutStarting(Home home, Map<String, String> overrides) {
         DefaultCamelContext ctx = new DefaultCamelContext(false);
         ctx.getPropertiesComponent().setLocation(propertyLocations(home));
+        environmentAsFallback(ctx);
         Properties props = new Properties();
-        props.putAll(overrides);
+        props.putAll(layered(home, overrides));
         ctx.getPropertiesComponent().setOverrideProperties(props);
         ctx.build();
         return Settings.of(ctx);
+    }
+
+    /** Flags and --set over environment variables over files: see {@link EnvironmentLayer}. */
+    private static Map<String, String> layered(Home home, Map<String, String> overrides) {
+        return EnvironmentLayer.under(overrides, KnownSettings.of(home).keys(), System::getenv);
+    }
+
+    private static void environmentAsFallback(CamelContext ctx) {
+        ((org.apache.camel.component.properties.PropertiesComponent) ctx.getPropertiesComponent())
+                .setEnvironmentVariableMode(
+                        org.apache.camel.component.properties.PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_FALLBACK);
     }
 
     public CamelContext context() {
