@@ -20,6 +20,9 @@ public final class ExitCode {
     /** No job with that id in cache/outputs/, or (trends) no history for the task yet. */
     public static final int NOT_FOUND = 8;
 
+    /** Ctrl-C stopped a one-shot command before its work was done (128 + SIGINT, as shells report it). */
+    public static final int INTERRUPTED = 130;
+
     private ExitCode() {
     }
 }

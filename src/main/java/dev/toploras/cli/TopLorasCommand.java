@@ -167,8 +167,11 @@ public final class TopLorasCommand implements Runnable {
         TopLorasCommand root = new TopLorasCommand();
         CommandLine cli = new CommandLine(root);
         cli.setExecutionStrategy(parsed -> {
-            Logging.configure(parsed.subcommand() == null ? null : parsed.subcommand().commandSpec().name(),
-                    root.verbose);
+            String command = parsed.subcommand() == null ? null : parsed.subcommand().commandSpec().name();
+            Logging.configure(command, root.verbose);
+            if (command != null && !java.util.Set.of("serve", "worker", "demo").contains(command)) {
+                CtrlC.stopsOneShot(command);
+            }
             return new CommandLine.RunLast().execute(parsed);
         });
         return cli.execute(args);
