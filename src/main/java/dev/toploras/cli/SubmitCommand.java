@@ -92,6 +92,12 @@ public final class SubmitCommand implements Callable<Integer> {
         Path inboxFile = home.inbox().resolve(jobId + ".json");
         AtomicFiles.write(inboxFile, json.writeValueAsBytes(request));
         System.out.println("submitted " + jobId + " (" + home.relative(inboxFile) + ")");
+        if (await && !dev.toploras.inbox.InboxLock.served(home.inbox())) {
+            System.err.println("top-loras: nothing serves " + home.relative(home.inbox()) + "/ (no `top-loras serve`"
+                    + " is running for " + home.root() + "): the request waits there; start serve to run it, then `status "
+                    + jobId + "`");
+            return ExitCode.NOT_SERVED;
+        }
         return await ? follow(home, jobId, inboxFile.getFileName().toString()) : ExitCode.OK;
     }
 
@@ -134,11 +140,7 @@ public final class SubmitCommand implements Callable<Integer> {
                 return StatusCommand.exitCode(doc.get());
             }
             if (doc.isEmpty() && Files.exists(rejected)) {
-                try {
-                    System.err.println("top-loras: rejected: " + Files.readString(rejected).strip());
-                } catch (IOException e) {
-                    System.err.println("top-loras: rejected, see " + rejected);
-                }
+                System.err.println("top-loras: rejected by the inbox: " + StatusCommand.reason(rejected));
                 return ExitCode.JOB_NOT_SUCCEEDED;
             }
             Thread.sleep(200); // a CLI waiting on files; the runtime itself never sleeps like this

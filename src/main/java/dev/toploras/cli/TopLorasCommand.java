@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
             "5:output failed its JSON Schema; nothing replaced",
             "6:configuration or route file error",
             "7:job failed, cancelled or rejected; cancel: the job has already ended",
-            "8:no such job, or no history for the task"})
+            "8:no such job, or no history for the task",
+            "9:submit --wait: no serve runs for this home (the request waits in inbox/)",
+            "130:interrupted (Ctrl-C) before the work was done"})
 public final class TopLorasCommand implements Runnable {
     // INHERIT: `fetch --home DIR` works as well as `--home DIR fetch`; the value lands in this one field.
     @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:TOP_LORAS_HOME:-.}",

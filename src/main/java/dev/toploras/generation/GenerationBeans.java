@@ -61,7 +61,7 @@ public final class GenerationBeans implements CamelConfiguration {
         ctx.getRegistry().bind("jobStore", jobs);
         ctx.getRegistry().bind("jobIntake", jobIntake);
         ctx.getRegistry().bind("inboxGate", new dev.toploras.inbox.InboxGate(
-                java.nio.file.Path.of(settings.text("inbox.dir")), json));
+                java.nio.file.Path.of(settings.text("inbox.dir")), json, settings.inboxIncompleteWait()));
         ctx.getRegistry().bind("requestTokens", requestTokens);
         ctx.getRegistry().bind("jobRequestReader", requestReader);
         ctx.getRegistry().bind("inference", inference);

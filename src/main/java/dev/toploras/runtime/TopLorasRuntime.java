@@ -19,11 +19,14 @@ public final class TopLorasRuntime implements AutoCloseable {
     private final Main main;
     private final Home home;
     private final ProducerTemplate template;
+    /** Held while a serve takes files from its inbox (submit --wait looks for it); null otherwise. */
+    private final dev.toploras.inbox.InboxLock inboxLock;
 
-    private TopLorasRuntime(Main main, Home home) {
+    private TopLorasRuntime(Main main, Home home, dev.toploras.inbox.InboxLock inboxLock) {
         this.main = main;
         this.home = home;
         this.template = main.getCamelContext().createProducerTemplate();
+        this.inboxLock = inboxLock;
     }
 
     public static TopLorasRuntime start(Home home, Map<String, String> overrides) throws Exception {
@@ -73,7 +76,9 @@ public final class TopLorasRuntime implements AutoCloseable {
             main.stop();
             throw e;
         }
-        return new TopLorasRuntime(main, home);
+        dev.toploras.inbox.InboxLock lock = serve ? dev.toploras.inbox.InboxLock.hold(java.nio.file.Path.of(
+                main.getCamelContext().resolvePropertyPlaceholders("{{inbox.dir}}"))) : null;
+        return new TopLorasRuntime(main, home, lock);
     }
 
     /**
@@ -136,5 +141,8 @@ public final class TopLorasRuntime implements AutoCloseable {
             // closing a template cannot lose data
         }
         main.stop();
+        if (inboxLock != null) {
+            inboxLock.close();
+        }
     }
 }

@@ -107,7 +107,7 @@ class JobCommandsTest {
     void should_exit_7_when_cancel_finds_the_job_ended() {
         job("done-2", JobStatus.RUNNING, JobStatus.SUCCEEDED);
         assertThat(run("cancel", "done-2")).isEqualTo(ExitCode.JOB_NOT_SUCCEEDED);
-        assertThat(console.stderr()).contains("already succeeded");
+        assertThat(console.stderr()).contains("has already ended (succeeded)");
     }
 
     @Test
@@ -161,5 +161,47 @@ class JobCommandsTest {
         assertThat(run("submit", req.toString())).isEqualTo(ExitCode.USAGE);
         assertThat(console.stderr()).contains("loras weights must sum to 1.0");
         assertThat(home.resolve("inbox/w-1.json")).doesNotExist();
+    }
+
+    Path submitted(String id) throws Exception {
+        Path req = home.resolve(id + "-request.json");
+        Files.writeString(req, """
+                {"job_id": "%s", "task": "text-to-image-synthesis", "model_id": "Qwen/Qwen-Image",
+                 "loras": {"a/lora": 1.0}, "params": {"prompt": "A golden cat", "size": "1024x1024"}}
+                """.formatted(id));
+        return req;
+    }
+
+    @Test
+    void should_cancel_a_job_still_waiting_in_the_inbox_by_taking_its_file_out() throws Exception {
+        assertThat(run("submit", submitted("in-1").toString())).isEqualTo(ExitCode.OK);
+
+        assertThat(run("cancel", "in-1")).isEqualTo(ExitCode.OK);
+
+        assertThat(console.stdout()).contains("cancelled in-1: taken out of inbox/");
+        assertThat(home.resolve("inbox/in-1.json")).doesNotExist();
+        assertThat(home.resolve("inbox/.cancelled/in-1.json")).exists();
+        assertThat(run("status", "in-1")).isEqualTo(ExitCode.JOB_NOT_SUCCEEDED);
+        assertThat(console.stdout()).contains("in-1  cancelled while it waited in the inbox");
+    }
+
+    @Test
+    void should_say_at_once_with_exit_9_when_submit_waits_and_nothing_serves_the_inbox() throws Exception {
+        long start = System.nanoTime();
+        assertThat(run("submit", submitted("alone-1").toString(), "--wait")).isEqualTo(ExitCode.NOT_SERVED);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5000);
+        assertThat(console.stderr()).contains("top-loras: nothing serves inbox/", "status alone-1");
+        assertThat(home.resolve("inbox/alone-1.json")).exists();
+    }
+
+    @Test
+    void should_print_a_rejected_jobs_reason_as_words_not_json() throws Exception {
+        Path errors = Files.createDirectories(home.resolve("inbox/.error"));
+        Files.writeString(errors.resolve("r-8.json.error.json"), """
+                {"code": "invalid_request", "message": "unknown task", "details": {"field": "$.task"}, "file": "r-8.json"}
+                """);
+        assertThat(run("status", "r-8")).isEqualTo(ExitCode.JOB_NOT_SUCCEEDED);
+        assertThat(console.stdout()).contains("r-8  rejected by the inbox: invalid_request: unknown task (field $.task)")
+                .doesNotContain("{");
     }
 }
