@@ -147,7 +147,10 @@ public final class HttpEdge {
     private void guard(RoutingContext ctx) {
         if (!apiKey.isEmpty() && !authorized(ctx)) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            error(ctx, ErrorCode.UNAUTHORIZED, "send the API key as 'Authorization: Bearer <key>' or 'X-API-Key'");
+            // A wrong key and no key are different mistakes: say which (never what the key is).
+            error(ctx, ErrorCode.UNAUTHORIZED, givenKey(ctx) == null
+                    ? "this runtime needs its API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key'"
+                    : "the API key sent is not this runtime's api.key: check the key you were given");
             return;
         }
         String length = ctx.request().getHeader("Content-Length");
@@ -159,10 +162,14 @@ public final class HttpEdge {
         ctx.next();
     }
 
-    private boolean authorized(RoutingContext ctx) {
+    private static String givenKey(RoutingContext ctx) {
         String auth = ctx.request().getHeader("Authorization");
-        String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
+        return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
                 : ctx.request().getHeader("X-API-Key");
+    }
+
+    private boolean authorized(RoutingContext ctx) {
+        String given = givenKey(ctx);
         return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
                 apiKey.getBytes(StandardCharsets.UTF_8));
     }

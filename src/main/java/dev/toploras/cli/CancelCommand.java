@@ -23,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "cancel", mixinStandardHelpOptions = true,
         description = {"Asks the runtime to cancel a job: a queued one never runs; a running one stops at its next "
-                + "ModelScope poll; one still waiting in inbox/ is taken out of it (to inbox/.cancelled/).",
+                + "ModelScope poll.",
+            "A job still waiting in inbox/ (no serve has taken it) is taken out of it, to inbox/.cancelled/.",
             "Works whether or not `serve` is running (it acts on the request when it starts).",
             "Exit 0: cancel requested; 7: the job has already ended; 8: no such job."})
 public final class CancelCommand implements Callable<Integer> {

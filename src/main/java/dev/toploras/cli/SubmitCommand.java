@@ -62,10 +62,19 @@ public final class SubmitCommand implements Callable<Integer> {
         }
         ObjectMapper json = Json.mapper();
         JsonNode request;
+        if (!Files.isRegularFile(file)) {
+            System.err.println("top-loras: no file " + file + (Files.exists(file) ? " (it is not a regular file)" : "")
+                    + "; give the path of a job request, a JSON file as in the README");
+            return ExitCode.USAGE;
+        }
         try {
             request = json.readTree(Files.readAllBytes(file));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // the parser's own message without its "Source: REDACTED (...)" location dump
+            System.err.println("top-loras: " + file + " is not valid JSON: " + e.getOriginalMessage() + Json.where(e));
+            return ExitCode.USAGE;
         } catch (IOException e) {
-            System.err.println("top-loras: cannot read " + file + " as JSON: " + e.getMessage());
+            System.err.println("top-loras: cannot read " + file + ": " + e.getMessage());
             return ExitCode.USAGE;
         }
         if (request == null || !request.isObject()) {

@@ -161,13 +161,26 @@ public final class TopLorasCommand implements Runnable {
 
     /** Runs a command in this JVM as tests do: the log level is left as it is. */
     public static int run(String... args) {
-        return new CommandLine(new TopLorasCommand()).execute(args);
+        return commandLine(new TopLorasCommand()).execute(args);
+    }
+
+    /**
+     * The command line with one-line usage errors: picocli would print its whole usage text after a value it
+     * cannot convert (--limit 100000000000), and name an unknown option without our prefix or a suggestion.
+     */
+    static CommandLine commandLine(TopLorasCommand root) {
+        CommandLine cli = new CommandLine(root);
+        cli.setParameterExceptionHandler((ex, args) -> {
+            System.err.println("top-loras: " + UsageErrors.line(ex));
+            return ExitCode.USAGE;
+        });
+        return cli;
     }
 
     /** Runs a command as the process's one command: its log level is set from the command and --verbose first. */
     public static int runProcess(String... args) {
         TopLorasCommand root = new TopLorasCommand();
-        CommandLine cli = new CommandLine(root);
+        CommandLine cli = commandLine(root);
         cli.setExecutionStrategy(parsed -> {
             String command = parsed.subcommand() == null ? null : parsed.subcommand().commandSpec().name();
             Logging.configure(command, root.verbose);

@@ -95,4 +95,25 @@ class CliProcessTest {
             }
         }
     }
+
+    @Test
+    void should_let_the_base_url_flag_win_over_the_environment_variable() throws Exception {
+        ProcessBuilder pb = java("fetch", "--home", home.toString(), "--base-url", "http://localhost:" + wm.port(),
+                "--force-refresh", "--set", "retries.max=0");
+        pb.environment().put("MODELSCOPE_BASE_URL", "http://127.0.0.1:9");
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(read("stderr.txt")).isZero();
+        assertThat(read("stdout.txt")).contains("alice/glow");
+    }
+
+    @Test
+    void should_still_take_the_base_url_from_the_environment_over_the_properties_files() throws Exception {
+        Files.writeString(home.resolve("application.properties"), "modelscope.base-url=http://127.0.0.1:9\n");
+        ProcessBuilder pb = java("fetch", "--home", home.toString(), "--force-refresh", "--set", "retries.max=0");
+        pb.environment().put("MODELSCOPE_BASE_URL", "http://localhost:" + wm.port());
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(read("stderr.txt")).isZero();
+    }
 }
