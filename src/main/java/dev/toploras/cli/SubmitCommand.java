@@ -99,6 +99,11 @@ public final class SubmitCommand implements Callable<Integer> {
         }
         Home home = parent.home();
         Path inboxFile = home.inbox().resolve(jobId + ".json");
+        String readOnly = home.cannotWrite(home.inbox());
+        if (readOnly != null) {
+            System.err.println("top-loras: " + readOnly);
+            return ExitCode.CONFIG;
+        }
         AtomicFiles.write(inboxFile, json.writeValueAsBytes(request));
         System.out.println("submitted " + jobId + " (" + home.relative(inboxFile) + ")");
         if (await && !dev.toploras.inbox.InboxLock.served(home.inbox())) {

@@ -204,4 +204,34 @@ class JobCommandsTest {
         assertThat(console.stdout()).contains("r-8  rejected by the inbox: invalid_request: unknown task (field $.task)")
                 .doesNotContain("{");
     }
+
+    @Test
+    void should_name_a_read_only_home_with_its_path_when_submit_and_fetch_cannot_write() throws Exception {
+        Path req = submitted("ro-1");
+        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            // root writes anywhere: there the permission cannot make a home read-only
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(home), "running as root");
+            assertThat(run("submit", req.toString())).isEqualTo(ExitCode.CONFIG);
+            assertThat(console.stderr()).contains("top-loras: the home folder " + home + " is read-only")
+                    .doesNotContain("\tat ", "Exception");
+            assertThat(run("fetch", "--force-refresh")).isEqualTo(ExitCode.CONFIG);
+            assertThat(console.stderr()).doesNotContain("owned by another process", "Message History");
+        } finally {
+            Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void should_say_in_one_line_where_submit_and_fetch_cannot_write() throws Exception {
+        Path req = submitted("nw-1");
+        Files.writeString(home.resolve("inbox"), "a file where the inbox folder should be");
+        Files.writeString(home.resolve("cache"), "a file where the cache folder should be");
+
+        assertThat(run("submit", req.toString())).isEqualTo(ExitCode.CONFIG);
+        assertThat(run("fetch", "--force-refresh")).isEqualTo(ExitCode.CONFIG);
+
+        assertThat(console.stderr().lines().toList()).hasSize(2).allSatisfy(l -> assertThat(l)
+                .startsWith("top-loras: cannot write in " + home).contains("use a writable folder"));
+    }
 }
