@@ -100,6 +100,18 @@ public final class HttpEdge {
         router.route("/api/*").order(-1000).handler(this::guard);
         router.route("/assets/*").order(-1000).handler(this::guard);
         // SSE is a long-lived, streamed response: served here rather than through a Camel exchange.
+        // Camel writes the OpenAPI description's server from X-Forwarded-Host (useXForwardHeaders), else from the
+        // bind address (http://0.0.0.0): the Host the client asked is the URL it reached this server at.
+        router.route(HttpMethod.GET, "/api/openapi.json").order(-900).handler(c -> {
+            String host = c.request().getHeader("Host");
+            if (c.request().getHeader("X-Forwarded-Host") == null && host != null && host.matches("[A-Za-z0-9.:\\[\\]-]{1,300}")) {
+                c.request().headers().set("X-Forwarded-Host", host);
+                if (c.request().getHeader("X-Forwarded-Proto") == null) {
+                    c.request().headers().set("X-Forwarded-Proto", c.request().scheme());
+                }
+            }
+            c.next();
+        });
         router.route(HttpMethod.GET, "/api/v1/generate/:job_id/events").order(-900)
                 .handler(c -> events.handle(c, c.pathParam("job_id")));
         router.route(HttpMethod.GET, "/assets/covers/*").order(-900).handler(c -> serve(c, "/assets/covers/", covers,
