@@ -128,8 +128,15 @@ public final class CatalogApi {
         // The run exists before this call returns (the refresh itself starts in the background and takes it over),
         // so a second request for the task sees it and gets 409, however quickly it follows.
         CatalogRequest req = CatalogRequest.of(t).forced();
-        String runId = runs.start(RunKind.REFRESH, Map.of("task", t, "limit", settings.limit(), "sort",
-                settings.sort().wire()), null).runId();
+        String runId;
+        try {
+            runId = runs.start(RunKind.REFRESH, Map.of("task", t, "limit", settings.limit(), "sort",
+                    settings.sort().wire()), null).runId();
+        } catch (dev.toploras.runs.RefreshBusyException busy) {
+            // started since the look above (the start-up refresh, the schedule, another process): the lock says so
+            throw ApiException.conflict("a refresh of '" + t + "' is already running", busy.runId() == null
+                    ? Map.of() : Map.of("run_id", busy.runId()));
+        }
         return req.withRunId(runId);
     }
 

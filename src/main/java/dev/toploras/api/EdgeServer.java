@@ -97,6 +97,15 @@ public final class EdgeServer {
             if (headerTimer != null) {
                 vertx.cancelTimer(headerTimer);
             }
+            String path = req.path();
+            if (path == null || !path.startsWith("/")) {
+                // `OPTIONS *` (and any target that is no path) names no resource here; platform-http answered it
+                // with a 500 and an ERROR trace, though it is the client's request that has nothing to serve
+                errors.write(req, dev.toploras.errors.ErrorCode.INVALID_REQUEST, "the request target '"
+                        + (path == null ? "" : path.length() > 40 ? path.substring(0, 40) + "..." : path)
+                        + "' is not a path; ask for a path under /api/v1 (e.g. OPTIONS /api/v1/models)");
+                return;
+            }
             long bodyTimer = vertx.setTimer(limits.body().toMillis(), t -> {
                 if (!req.isEnded() && !req.response().ended()) {
                     errors.write(req, dev.toploras.errors.ErrorCode.REQUEST_TIMEOUT, "the request body did not "

@@ -1,8 +1,6 @@
 package dev.toploras.broker;
 
 import dev.toploras.runtime.Settings;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -40,7 +38,7 @@ public record BrokerSettings(boolean embedded, String host, int port, String url
         return b;
     }
 
-    /** An embedded broker reachable from other machines must not let anyone in: as the API requires api.key. */
+    /** Half-set or contradictory settings; an embedded broker's missing credentials are made (BrokerCredentials). */
     void check() {
         if (embedded && !url.isEmpty()) {
             throw new BrokerConfigException("set either broker.embedded=true (this process runs the broker) or "
@@ -49,11 +47,28 @@ public record BrokerSettings(boolean embedded, String host, int port, String url
         if (user.isEmpty() != password.isEmpty()) {
             throw new BrokerConfigException("broker.user and broker.password go together: set both or neither");
         }
-        if (embedded && !isLoopback(host) && user.isEmpty()) {
-            throw new BrokerConfigException("broker.host=" + host + " lets other machines reach the embedded broker; "
-                    + "set broker.user and broker.password (e.g. BROKER_PASSWORD in the environment) or keep "
-                    + "broker.host=127.0.0.1");
+    }
+
+    /**
+     * What `worker` needs before it connects: where the broker is and who it is there. Without broker.url a worker
+     * would quietly look for a broker on its own machine, which is never the coordinator's.
+     */
+    public BrokerSettings forWorker() {
+        if (url.isEmpty()) {
+            throw new BrokerConfigException("worker needs broker.url, the coordinator's broker (e.g. --set "
+                    + "broker.url=tcp://coordinator-host:61616)");
         }
+        if (!secured()) {
+            throw new BrokerConfigException("worker needs broker.user and broker.password (BROKER_PASSWORD in the "
+                    + "environment): for an embedded broker, the two values in <home>/broker/"
+                    + BrokerCredentials.FILE + " on the coordinator");
+        }
+        return this;
+    }
+
+    public BrokerSettings withCredentials(String newUser, String newPassword) {
+        return new BrokerSettings(embedded, host, port, url, newUser, newPassword, maxDeliveries, redeliveryDelay,
+                replyTimeout, heartbeat, localWorkers, workerConsumers);
     }
 
     /** Where clients connect: the external URL, or the embedded broker's acceptor. */
@@ -67,14 +82,6 @@ public record BrokerSettings(boolean embedded, String host, int port, String url
 
     public boolean secured() {
         return !user.isEmpty();
-    }
-
-    static boolean isLoopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     /** The password never reaches a log line through this record. */

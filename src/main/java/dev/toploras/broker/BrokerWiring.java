@@ -57,6 +57,9 @@ public final class BrokerWiring {
         BiConsumer<String, Supplier<Object>> section = system::section;
         BiConsumer<String, Supplier<Number>> gauge = system::gauge;
         BrokerSettings b = BrokerSettings.from(settings);
+        if (b.embedded()) {
+            b = BrokerCredentials.ensure(b, home.root().resolve("broker"));
+        }
         EmbeddedBroker embedded = b.embedded() ? EmbeddedBroker.start(home.root().resolve("broker"), b) : null;
         ConnectionFactory cf = connect(ctx, b, embedded);
         WorkerRegistry workers = new WorkerRegistry(clock);
@@ -82,7 +85,7 @@ public final class BrokerWiring {
     /** `worker`: no home of the coordinator's; jobs run on a scratch store and go back over the broker. */
     public static WorkerSteps worker(CamelContext ctx, Home home, Settings settings, JobStore scratch, String name,
                                      ObjectMapper json) throws Exception {
-        BrokerSettings b = BrokerSettings.from(settings);
+        BrokerSettings b = BrokerSettings.from(settings).forWorker();
         connect(ctx, b, null);
         WorkerSteps steps = new WorkerSteps(name, scratch, json);
         ctx.getRegistry().bind("workerSteps", steps);

@@ -18,7 +18,9 @@ import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManagerImpl
  * An ActiveMQ Artemis broker inside `serve` ({@code broker.embedded=true}) for people who run none: persistent
  * journal under {@code <home>/broker/}, one TCP acceptor on {@code broker.host:broker.port}, and the delivery rules
  * the job queue relies on (redelivery delay, dead-letter queue after {@code retries.max} deliveries, duplicate
- * detection keyed by job id, which Artemis keeps by default).
+ * detection keyed by job id, which Artemis keeps by default). Security is always on, loopback included: every
+ * connection must give the user and password (made by BrokerCredentials when none are configured); an anonymous or
+ * wrong one is refused by Artemis before any queue is seen.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private static final String ROLE = "toploras";
@@ -29,6 +31,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     public static EmbeddedBroker start(Path dir, BrokerSettings settings) {
+        if (!settings.secured()) {
+            throw new BrokerConfigException("the embedded broker needs broker.user and broker.password");
+        }
         Configuration config = new ConfigurationImpl()
                 .setName("top-loras")
                 .setPersistenceEnabled(true)
@@ -44,7 +49,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setJournalSyncNonTransactional(false)
                 // Artemis stops accepting messages above 90% disk use by default; jobs are small, the home decides.
                 .setMaxDiskUsage(100)
-                .setSecurityEnabled(settings.secured());
+                .setSecurityEnabled(true);
         try {
             config.addAcceptorConfiguration("tcp", "tcp://" + settings.host() + ":" + settings.port());
         } catch (Exception e) {
@@ -60,15 +65,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         config.addQueueConfiguration(QueueConfiguration.of(BrokerSettings.DEAD_LETTERS)
                 .setRoutingType(RoutingType.ANYCAST).setDurable(true));
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
-        if (settings.secured()) {
-            ActiveMQSecurityManagerImpl security = new ActiveMQSecurityManagerImpl();
-            security.getConfiguration().addUser(settings.user(), settings.password());
-            security.getConfiguration().addRole(settings.user(), ROLE);
-            // send, consume, create/delete durable and temporary queues (request-reply), browse, addresses; no manage.
-            config.putSecurityRoles("#", Set.of(new Role(ROLE, true, true, true, true, true, true, false, true, true,
-                    true)));
-            server.setSecurityManager(security);
-        }
+        ActiveMQSecurityManagerImpl security = new ActiveMQSecurityManagerImpl();
+        security.getConfiguration().addUser(settings.user(), settings.password());
+        security.getConfiguration().addRole(settings.user(), ROLE);
+        // No default user: a connection without credentials is not mapped to anyone and is refused.
+        security.getConfiguration().setDefaultUser(null);
+        // send, consume, create/delete durable and temporary queues (request-reply), browse, addresses; no manage.
+        config.putSecurityRoles("#", Set.of(new Role(ROLE, true, true, true, true, true, true, false, true, true,
+                true)));
+        server.setSecurityManager(security);
         try {
             server.start();
         } catch (Exception e) {

@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * The coordinator's side of the broker: it answers claims and applies what workers send to the job store, so the
  * store keeps one writer and the outputs contract, events and SSE stay as they are. A job that has ended is never
  * written again: a second result for it (a redelivered job whose first worker finished after all) is ignored.
+ *
+ * <p>Each claim that says "run" hands out a fresh claim token (256 random bits), kept here in memory only; an update
+ * or a result counts only with the token of the job's latest claim. So a client that holds the broker password but
+ * no claim (or a worker whose job was handed to another since) changes nothing: one WARN line, and the message is
+ * dropped. Tokens travel only in non-persistent messages, so they never reach the broker journal.
  */
 public final class JobApplier {
     private static final Logger LOG = LoggerFactory.getLogger(JobApplier.class);
@@ -26,6 +31,9 @@ public final class JobApplier {
     private final ObjectMapper json;
     private final int maxDeliveries;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Job id to the token of its latest claim; gone when the job ends here. */
+    private final Map<String, String> claims = new ConcurrentHashMap<>();
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
     private final java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong();
 
     public JobApplier(JobStore store, WorkerRegistry workers, ObjectMapper json, int maxDeliveries) {
@@ -52,7 +60,9 @@ public final class JobApplier {
                 store.clearCancelRequest(doc);
                 reply = WorkMessages.ClaimReply.skip("cancelled");
             } else {
-                reply = new WorkMessages.ClaimReply(true, null, found.get());
+                String token = newToken();
+                claims.put(claim.jobId(), token);
+                reply = new WorkMessages.ClaimReply(true, null, found.get(), token);
             }
             return write(reply);
         }
@@ -63,6 +73,10 @@ public final class JobApplier {
         WorkMessages.Update u = read(body, WorkMessages.Update.class);
         workers.seen(u.worker());
         synchronized (lock(u.jobId())) {
+            if (!holdsClaim(u.jobId(), u.token())) {
+                LOG.warn("job {}: an event from '{}' without the job's claim was ignored", u.jobId(), u.worker());
+                return;
+            }
             Optional<JobDocument> current = store.find(u.jobId());
             if (current.isEmpty() || current.get().status().isTerminal() || u.job().status().isTerminal()
                     || !sameJob(current.get(), u.job())) {
@@ -79,13 +93,18 @@ public final class JobApplier {
         synchronized (lock(r.jobId())) {
             Optional<JobDocument> found = store.find(r.jobId());
             if (found.isEmpty()) {
-                return write(new WorkMessages.Stored(false, "no such job"));
+                return write(WorkMessages.Stored.no("no such job"));
             }
             JobDocument current = found.get();
             if (current.status().isTerminal()) {
                 LOG.info("job {}: a second result (from {}) ignored; it was already {}", r.jobId(), r.worker(),
                         current.status().wire());
-                return write(new WorkMessages.Stored(false, "duplicate: already " + current.status().wire()));
+                return write(WorkMessages.Stored.no("duplicate: already " + current.status().wire()));
+            }
+            if (!holdsClaim(r.jobId(), r.token())) {
+                LOG.warn("job {}: a result from '{}' without the job's claim was ignored", r.jobId(), r.worker());
+                return write(new WorkMessages.Stored(false, "no claim: this job was not (or is no longer) claimed "
+                        + "with that token", true));
             }
             if (!sameJob(current, r.job()) || !r.job().status().isTerminal()) {
                 throw new BrokerException("worker " + r.worker() + " sent a result for job " + r.jobId()
@@ -105,8 +124,9 @@ public final class JobApplier {
             }
             store.clearCancelRequest(last);
             workers.done(r.worker());
+            claims.remove(r.jobId());
             locks.remove(r.jobId());
-            return write(new WorkMessages.Stored(true, null));
+            return write(WorkMessages.Stored.yes());
         }
     }
 
@@ -132,6 +152,7 @@ public final class JobApplier {
             store.moveTo(doc.withError(problem), JobStatus.FAILED, problem.message());
             deadLetters.incrementAndGet();
             LOG.warn("job {} failed: its message went to the dead-letter queue after {} deliveries", jobId, n);
+            claims.remove(jobId);
             locks.remove(jobId);
         }
     }
@@ -148,6 +169,35 @@ public final class JobApplier {
 
     public void heartbeat(String body) {
         workers.heartbeat(read(body, WorkMessages.Heartbeat.class));
+    }
+
+    /**
+     * The reply to a message the routes could not read (it goes to the rejected-messages queue): a skip for a claim,
+     * a refusal for a result, so a waiting sender is answered at once rather than after broker.reply-timeout. A
+     * worker whose result was unreadable hands its job message back (claim_lost), so the job is not left running:
+     * it is tried again and, failing every time, ends on the dead-letter queue as delivery_failed.
+     */
+    public String rejected(@org.apache.camel.ExchangeException Throwable e) {
+        String reason = e == null ? "malformed message" : e.getMessage();
+        Map<String, Object> reply = new java.util.LinkedHashMap<>();
+        reply.put("run", false);
+        reply.put("stored", false);
+        reply.put("claim_lost", true);
+        reply.put("reason", "rejected: " + reason);
+        return write(reply);
+    }
+
+    private boolean holdsClaim(String jobId, String token) {
+        String held = claims.get(jobId);
+        return held != null && token != null && java.security.MessageDigest.isEqual(
+                held.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    private String newToken() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static boolean sameJob(JobDocument stored, JobDocument sent) {

@@ -16,12 +16,47 @@ public final class WorkMessages {
     private WorkMessages() {
     }
 
+    /** Every message from a worker says what it is complete: a field it lacks is a malformed message, not a NPE. */
+    interface Checked {
+        /** The first required field that is missing or unusable, or null when the message is whole. */
+        String missing();
+    }
+
     static <T> T read(ObjectMapper json, String body, Class<T> type) {
+        String what = type.getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        T value;
         try {
-            return json.readValue(body, type);
+            value = body == null ? null : json.readValue(body, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // the original message only: Jackson's location lines would quote the body and break the one line
+            throw new MalformedMessageException("a " + what + " message that is not JSON: "
+                    + e.getOriginalMessage().replaceAll("\\s+", " "));
         } catch (IOException e) {
-            throw new BrokerException("a broker message is not a " + type.getSimpleName() + ": " + e.getMessage(), e);
+            throw new MalformedMessageException("a " + what + " message that cannot be read: " + e.getMessage());
         }
+        if (value == null) {
+            throw new MalformedMessageException("an empty " + what + " message");
+        }
+        if (value instanceof Checked c && c.missing() != null) {
+            throw new MalformedMessageException("a " + what + " message without a usable '" + c.missing()
+                    + "' (fields are snake_case, e.g. job_id)");
+        }
+        return value;
+    }
+
+    private static String firstMissing(String jobId, String worker, Object... required) {
+        if (!dev.toploras.jobs.JobId.valid(jobId)) {
+            return "job_id";
+        }
+        if (worker == null || worker.isBlank()) {
+            return "worker";
+        }
+        for (int i = 0; i + 1 < required.length; i += 2) {
+            if (required[i + 1] == null) {
+                return (String) required[i];
+            }
+        }
+        return null;
     }
 
     static String write(ObjectMapper json, Object value) {
@@ -33,36 +68,68 @@ public final class WorkMessages {
     }
 
     /** Worker to coordinator (request-reply): may I run this job, and what does the store know of it? */
-    public record Claim(String jobId, String worker) {
+    public record Claim(String jobId, String worker) implements Checked {
+        @Override
+        public String missing() {
+            return firstMissing(jobId, worker);
+        }
     }
 
-    /** The coordinator's answer: run it from this document (which holds a submitted remote task), or skip it. */
-    public record ClaimReply(boolean run, String reason, JobDocument job) {
+    /**
+     * The coordinator's answer: run it from this document (which holds a submitted remote task), or skip it. A run
+     * comes with the claim token: the updates and the result of this job count only when they carry it.
+     */
+    public record ClaimReply(boolean run, String reason, JobDocument job, String token) {
         public static ClaimReply skip(String reason) {
-            return new ClaimReply(false, reason, null);
+            return new ClaimReply(false, reason, null, null);
         }
     }
 
     /** Worker to coordinator, as it happens: one event of a running job and the document it was written with. */
-    public record Update(String jobId, String worker, JobDocument job, JobEvent event) {
+    public record Update(String jobId, String worker, String token, JobDocument job, JobEvent event)
+            implements Checked {
+        @Override
+        public String missing() {
+            return firstMissing(jobId, worker, "token", token, "job", job, "event", event);
+        }
     }
 
     /**
      * Worker to coordinator (request-reply) when the job has ended: the final document, its images and the events
      * held back until the images are stored (asset, done/failed/cancelled), so nobody sees a link before its file.
      */
-    public record Result(String jobId, String worker, JobDocument job, List<JobEvent> events, List<Image> images) {
+    public record Result(String jobId, String worker, String token, JobDocument job, List<JobEvent> events,
+                         List<Image> images) implements Checked {
+        @Override
+        public String missing() {
+            return firstMissing(jobId, worker, "token", token, "job", job, "events", events, "images", images);
+        }
     }
 
     /** One output image, by its file name in the job's folder. */
     public record Image(String name, byte[] bytes) {
     }
 
-    /** The coordinator's answer to a result: stored now, or already stored before (a duplicate, ignored). */
-    public record Stored(boolean stored, String reason) {
+    /**
+     * The coordinator's answer to a result: stored now, or not (a duplicate, ignored). {@code claimLost}: the
+     * coordinator does not know this worker's claim (it restarted, or handed the job to another worker), so the
+     * worker hands the job message back rather than acknowledging a result nobody stored.
+     */
+    public record Stored(boolean stored, String reason, boolean claimLost) {
+        public static Stored yes() {
+            return new Stored(true, null, false);
+        }
+
+        public static Stored no(String reason) {
+            return new Stored(false, reason, false);
+        }
     }
 
     /** Worker to coordinator every broker.heartbeat, so /api/health lists idle workers too. */
-    public record Heartbeat(String worker, int busy, long jobsDone) {
+    public record Heartbeat(String worker, int busy, long jobsDone) implements Checked {
+        @Override
+        public String missing() {
+            return worker == null || worker.isBlank() ? "worker" : null;
+        }
     }
 }

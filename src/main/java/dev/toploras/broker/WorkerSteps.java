@@ -31,7 +31,8 @@ public final class WorkerSteps {
     private final JobStore scratch;
     private final ObjectMapper json;
     private final Map<String, List<JobEvent>> held = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> running = new ConcurrentHashMap<>();
+    /** Job id to the claim token the coordinator gave with it: every update and the result carry it back. */
+    private final Map<String, String> running = new ConcurrentHashMap<>();
     private final AtomicLong jobsDone = new AtomicLong();
     private volatile BiConsumer<String, String> forward = (jobId, body) -> { };
 
@@ -66,7 +67,7 @@ public final class WorkerSteps {
         forget(doc);
         scratch.update(doc);
         held.put(doc.jobId(), new ArrayList<>());
-        running.put(doc.jobId(), true);
+        running.put(doc.jobId(), reply.token() == null ? "" : reply.token());
         return true;
     }
 
@@ -78,7 +79,8 @@ public final class WorkerSteps {
             return;
         }
         try {
-            forward.accept(doc.jobId(), write(new WorkMessages.Update(doc.jobId(), name, doc, event)));
+            forward.accept(doc.jobId(), write(new WorkMessages.Update(doc.jobId(), name, running.get(doc.jobId()), doc,
+                    event)));
         } catch (RuntimeException e) {
             // The result carries the final document anyway; only this line of progress is lost.
             LOG.warn("job {}: could not tell the coordinator '{}': {}", doc.jobId(), event.message(), e.getMessage());
@@ -104,12 +106,22 @@ public final class WorkerSteps {
             }
         }
         List<JobEvent> events = held.getOrDefault(jobId, List.of());
-        return write(new WorkMessages.Result(jobId, name, doc, List.copyOf(events), images));
+        return write(new WorkMessages.Result(jobId, name, running.get(jobId), doc, List.copyOf(events), images));
     }
 
-    /** The coordinator answered the result: the scratch copy has served its purpose. */
+    /**
+     * The coordinator answered the result: the scratch copy has served its purpose. When it no longer knows this
+     * worker's claim (it restarted), the job message is handed back, not acknowledged: the next claim resumes it.
+     */
     public void stored(String jobId, String replyBody) {
         WorkMessages.Stored stored = read(replyBody, WorkMessages.Stored.class);
+        if (stored.claimLost()) {
+            scratch.find(jobId).ifPresent(this::forget);
+            held.remove(jobId);
+            running.remove(jobId);
+            throw new BrokerException("job " + jobId + ": the coordinator did not take the result (" + stored.reason()
+                    + "); the job goes back to the queue and is resumed by the next claim");
+        }
         if (!stored.stored()) {
             LOG.info("job {}: the coordinator kept its earlier result ({})", jobId, stored.reason());
         }

@@ -237,9 +237,20 @@ public final class CatalogSteps {
         return run.result();
     }
 
-    /** What the schedule refreshes: every configured task, respecting the TTL. */
+    /**
+     * What the schedule refreshes: every configured task, respecting the TTL. A task whose refresh is running (a
+     * POST /refresh while serve came up, `fetch` in another process) is left to it with one line; the task's lock in
+     * RunStore is what keeps two refreshes apart, this only spares the log a refusal.
+     */
     public List<CatalogRequest> scheduledRequests() {
-        return settings.tasks().stream().map(CatalogRequest::of).toList();
+        List<dev.toploras.runs.RunDocument> refreshing = runs.list().stream()
+                .filter(r -> "running".equals(r.state()) && RunKind.REFRESH.wire().equals(r.kind())).toList();
+        return settings.tasks().stream().filter(t -> {
+            Optional<dev.toploras.runs.RunDocument> busy = refreshing.stream()
+                    .filter(r -> t.equals(r.params().get("task"))).findFirst();
+            busy.ifPresent(r -> LOG.info("refresh of {} left to run {}, which is refreshing it now", t, r.runId()));
+            return busy.isEmpty();
+        }).map(CatalogRequest::of).toList();
     }
 
     private static boolean contains(String haystack, String lowerNeedle) {

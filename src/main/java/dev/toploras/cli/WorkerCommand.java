@@ -27,6 +27,17 @@ public final class WorkerCommand implements Callable<Integer> {
         if (name != null && !name.isBlank()) {
             flags.put("worker.name", name.trim());
         }
+        if (!parent.settingsAreKnown()) {
+            return ExitCode.USAGE;
+        }
+        // Before Camel starts: a worker that cannot reach its broker says so once and stops (it used to print
+        // "taking jobs" and retry every 5 s with stack dumps, or quietly look for a broker on this machine).
+        String problem = dev.toploras.broker.BrokerProbe.problem(
+                dev.toploras.runtime.TopLorasRuntime.settingsWithoutStarting(parent.home(), parent.overrides(flags)));
+        if (problem != null) {
+            System.err.println("top-loras: " + problem);
+            return ExitCode.CONFIG;
+        }
         return parent.runUntilStopped(flags, runtime -> "worker "
                 + runtime.bean("workerSteps", dev.toploras.broker.WorkerSteps.class).name()
                 + " taking jobs (Ctrl-C to stop)");

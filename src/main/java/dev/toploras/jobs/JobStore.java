@@ -179,7 +179,11 @@ public final class JobStore {
         Map<String, Object> payload = moved.error() == null
                 ? Map.of("status", next.wire())
                 : Map.of("status", next.wire(), "error", moved.error());
-        append(moved, type, Stage.of(next), message, payload);
+        // An end is told once: when the log already tells this end (a crash came between the event and the
+        // document, and the job ran to the same end again), only the document follows.
+        if (!(next.isTerminal() && loggedEnd(moved).filter(e -> endOf(e) == next).isPresent())) {
+            append(moved, type, Stage.of(next), message, payload);
+        }
         AtomicFiles.write(documentFile(moved.task(), moved.jobId()), doc);
         if (next.isTerminal()) {
             writeManifest(moved);
@@ -258,9 +262,93 @@ public final class JobStore {
                 Map.of("index", image.index(), "url", image.data().url(), "mime", image.data().mime()));
     }
 
-    /** Documents still queued or running: what a restart has to pick up again. */
+    /**
+     * Documents still queued or running: what a restart has to pick up again. A document whose log already tells
+     * its end (the process died between the end's event and the document) is completed to that end here instead of
+     * being run again, so the end (and the `done` SSE clients saw) is never told twice.
+     */
     public List<JobDocument> unfinished() {
-        return all().stream().filter(d -> !d.status().isTerminal()).toList();
+        List<JobDocument> out = new ArrayList<>();
+        for (JobDocument d : all()) {
+            if (!d.status().isTerminal() && !completeLoggedEnd(d)) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** True when {@code doc}'s log told an end its document lacked, and the document now shows it. */
+    private boolean completeLoggedEnd(JobDocument doc) {
+        Optional<JobEvent> end = loggedEnd(doc);
+        if (end.isEmpty()) {
+            return false;
+        }
+        JobStatus status = endOf(end.get());
+        try {
+            Object error = end.get().payload().get("error");
+            JobDocument base = error == null ? doc : doc.withError(json.convertValue(error,
+                    dev.toploras.errors.Problem.class));
+            JobDocument ended = base.withStatus(status, end.get().ts());
+            write(ended);
+            writeManifest(ended);
+            lastEventIds.remove(ended.jobId());
+            LOG.info("job {}: its end ({}) was logged before the process stopped; the document now shows it",
+                    doc.jobId(), status.wire());
+            return true;
+        } catch (RuntimeException e) {
+            // an end the document cannot take (say, from queued): the job runs again, and moveTo still tells an
+            // end it already told only once
+            LOG.warn("job {}: its log tells '{}' but the document cannot follow ({}); it runs again", doc.jobId(),
+                    status.wire(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** The last event in the job's log that tells an end (done, failed, cancelled), if any. */
+    private Optional<JobEvent> loggedEnd(JobDocument doc) {
+        Path file = eventsFile(doc.task(), doc.jobId());
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        JobEvent end = null;
+        for (String line : lines) {
+            JobEvent e = parseEvent(line);
+            if (e != null && endOf(e) != null) {
+                end = e;
+            }
+        }
+        return Optional.ofNullable(end);
+    }
+
+    private JobEvent parseEvent(String line) {
+        if (line.isBlank()) {
+            return null;
+        }
+        try {
+            return json.readValue(line, JobEvent.class);
+        } catch (IOException cut) {
+            return null; // a line cut by a crash mid-append tells nothing
+        }
+    }
+
+    /** The end an event tells, or null: `done`, `failed`, or a status event whose status is an end. */
+    private static JobStatus endOf(JobEvent e) {
+        if (!JobEvent.DONE.equals(e.type()) && !JobEvent.FAILED.equals(e.type()) && !JobEvent.STATUS.equals(e.type())) {
+            return null;
+        }
+        Object status = e.payload() == null ? null : e.payload().get("status");
+        try {
+            JobStatus s = status instanceof String text ? JobStatus.parse(text) : null;
+            return s != null && s.isTerminal() ? s : null;
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
     }
 
     /** Every readable job document, in file order; an unreadable one is skipped with a warning. */

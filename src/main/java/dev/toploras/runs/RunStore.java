@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * releases when that process dies, kill -9 included. A refresh the files call running but whose lock is free has no
  * live owner: it is ended as failed ("interrupted") the first time it is read, so it cannot block later refreshes.
  * (Batch runs follow their jobs, which a restart resumes, so they are not owned.)
+ *
+ * <p>A refresh also holds its task's lock ({@code .tasks/<task>.<sort>.lock}) from start to end, so two refreshes of
+ * one task never run at once, whoever starts them (the start-up refresh, the schedule, POST /refresh, `fetch` in
+ * another process) and whatever run ids they chose. Checking the runs on file before starting cannot promise that:
+ * after a restart the check and the start are two steps, and a refresh that starts between them is not on file yet.
  */
 public final class RunStore {
     private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
@@ -48,7 +53,10 @@ public final class RunStore {
     private final Clock clock;
     private final Map<String, RunHandle> active = new ConcurrentHashMap<>();
     private final Map<String, FileChannel> owned = new ConcurrentHashMap<>();
+    /** Run id to the channel holding its task's lock. */
+    private final Map<String, FileChannel> tasks = new ConcurrentHashMap<>();
     private static final String OWNER_LOCK = "owner.lock";
+    private static final String TASK_LOCKS = ".tasks";
 
     public RunStore(Path root, ObjectMapper json, Clock clock) {
         this.root = root;
@@ -72,8 +80,12 @@ public final class RunStore {
         RunDocument doc = new RunDocument(id, kind.wire(), RunState.RUNNING.wire(), params, clock.instant(), null,
                 new RunDocument.Counts(0, 0, 0, 0), null);
         RunHandle handle = new RunHandle(this, doc, clock, List.of(), 0);
-        if (kind == RunKind.REFRESH && !own(id)) {
-            throw new IllegalStateException("run " + id + " is owned by another process");
+        if (kind == RunKind.REFRESH) {
+            holdTask(id, params);
+            if (!own(id)) {
+                release(tasks.remove(id));
+                throw new IllegalStateException("run " + id + " is owned by another process");
+            }
         }
         active.put(id, handle);
         handle.flush();
@@ -106,13 +118,64 @@ public final class RunStore {
 
     void finished(RunHandle h) {
         active.remove(h.runId());
-        FileChannel lock = owned.remove(h.runId());
+        release(owned.remove(h.runId()));
+        release(tasks.remove(h.runId()));
+    }
+
+    private static void release(FileChannel lock) {
         if (lock != null) {
             try {
                 lock.close(); // releases the lock
             } catch (IOException e) {
-                LOG.debug("closing the lock of run {}: {}", h.runId(), e.getMessage());
+                LOG.debug("closing a run lock: {}", e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Takes the lock of the refresh's task and order for {@code runId}, or throws naming the run that holds it. The
+     * operating system drops it with its process, so a killed refresh never blocks the next one.
+     */
+    private synchronized void holdTask(String runId, Map<String, Object> params) {
+        String task = String.valueOf(params.getOrDefault("task", ""));
+        Object sort = params.get("sort");
+        String key = (task + (sort == null ? "" : "." + sort)).replaceAll("[^A-Za-z0-9._-]", "_");
+        key = key.length() > 120 ? key.substring(0, 120) : key;
+        Path file = root.resolve(TASK_LOCKS).resolve(key + ".lock");
+        FileChannel ch = null;
+        try {
+            Files.createDirectories(file.getParent());
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                String holder = holderOf(ch);
+                ch.close();
+                throw new RefreshBusyException(task, holder);
+            }
+            // who holds it, for the message the next one gets; the lock, not this text, is what excludes
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap(runId.getBytes(StandardCharsets.UTF_8)), 0);
+            tasks.put(runId, ch);
+        } catch (OverlappingFileLockException e) {
+            // held within this JVM (file locks belong to the process, so tryLock cannot say it)
+            String holder = holderOf(ch);
+            closeQuietly(ch);
+            throw new RefreshBusyException(task, holder);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new UncheckedIOException("cannot lock the refresh of '" + task + "' (" + file + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String holderOf(FileChannel ch) {
+        try {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(128);
+            int n = ch.read(buf, 0);
+            String id = n <= 0 ? "" : new String(buf.array(), 0, n, StandardCharsets.UTF_8).strip();
+            return SAFE_ID.matcher(id).matches() ? id : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -145,4 +145,19 @@ class ServerLimitsTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> http.get("/api/health").statusCode() == 200);
     }
+
+    @Test
+    void should_answer_options_star_in_the_error_shape_when_a_client_asks_for_the_server_as_a_whole()
+            throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String reply = readToClose(s);
+
+            assertThat(reply).startsWith("HTTP/1.1 400");
+            assertThat(reply).contains("application/json").contains("\"invalid_request\"")
+                    .contains("is not a path");
+        }
+        assertThat(http.get("/api/health").statusCode()).isEqualTo(200);
+    }
 }

@@ -23,6 +23,9 @@ import java.util.Optional;
 public final class BrokerHarness {
     public static final String TASK = "text-to-image-synthesis";
     static final ObjectMapper JSON = Json.mapper();
+    /** The credentials the harness gives its coordinators and workers (the embedded broker always requires some). */
+    public static final String USER = "loras-test";
+    public static final String PASSWORD = "harness-pw-7d1f";
 
     private BrokerHarness() {
     }
@@ -34,6 +37,8 @@ public final class BrokerHarness {
         c.put("server.port", String.valueOf(Http.freePort()));
         c.put("broker.embedded", "true");
         c.put("broker.port", String.valueOf(brokerPort));
+        c.put("broker.user", USER);
+        c.put("broker.password", PASSWORD);
         c.put("broker.redelivery-delay", "100ms");
         c.put("broker.heartbeat", "200ms");
         c.put("generation.local-workers", "0");
@@ -52,6 +57,8 @@ public final class BrokerHarness {
         w.put("runtime.worker", "true");
         w.put("worker.name", name);
         w.put("broker.url", "tcp://127.0.0.1:" + brokerPort);
+        w.put("broker.user", USER);
+        w.put("broker.password", PASSWORD);
         w.put("broker.heartbeat", "200ms");
         w.put("generation.concurrent-consumers", String.valueOf(consumers));
         w.put("modelscope.inference-url", inferenceUrl);

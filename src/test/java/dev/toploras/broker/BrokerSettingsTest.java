@@ -22,11 +22,17 @@ class BrokerSettingsTest {
     }
 
     @Test
-    void should_refuse_an_embedded_broker_on_a_public_address_when_no_credentials_are_set() {
-        assertThatThrownBy(() -> BrokerSettings.from(settings(Map.of("broker.embedded", "true",
-                "broker.host", "0.0.0.0"))))
-                .isInstanceOf(BrokerConfigException.class)
-                .hasMessageContaining("broker.host=0.0.0.0").hasMessageContaining("broker.user");
+    void should_refuse_a_worker_without_broker_url_naming_the_key_when_none_is_set() {
+        assertThatThrownBy(() -> BrokerSettings.from(settings(Map.of("broker.user", "loras",
+                "broker.password", "pw"))).forWorker())
+                .isInstanceOf(BrokerConfigException.class).hasMessageContaining("broker.url");
+    }
+
+    @Test
+    void should_refuse_a_worker_without_credentials_when_broker_url_is_set() {
+        assertThatThrownBy(() -> BrokerSettings.from(settings(Map.of("broker.url", "tcp://b:61616"))).forWorker())
+                .isInstanceOf(BrokerConfigException.class).hasMessageContaining("broker.user")
+                .hasMessageContaining("BROKER_PASSWORD");
     }
 
     @Test

@@ -175,4 +175,47 @@ class JobStoreTest {
         store.moveTo(cancelled, JobStatus.CANCELLED, "cancelled");
         assertThat(store.imagesDir(TASK, "cancelled-1")).doesNotExist(); // stored nothing: no folder, no manifest
     }
+
+    /** What a process killed between the end's event and the document leaves: the log says done, the file running. */
+    JobDocument endedInTheLogOnly(JobStore store, String id) throws Exception {
+        JobDocument running = store.moveTo(store.create(job(id, "a cat", null)), JobStatus.RUNNING, "running");
+        // its image is recorded before the end, as the generation flow records it
+        running = store.update(running.withResult(List.of(new JobDocument.ResultImage(0, "image",
+                new JobDocument.ImageData("cache/outputs/" + TASK + "/" + id + "/0.png", null, "image/png"),
+                new JobDocument.ImageMeta(64, 64, 1L)))));
+        Path docFile = store.documentFile(TASK, id);
+        byte[] before = Files.readAllBytes(docFile);
+        store.moveTo(running, JobStatus.SUCCEEDED, "done: 1 image(s)");
+        Files.write(docFile, before);
+        return running;
+    }
+
+    static long ends(JobStore store, String id) throws Exception {
+        return Files.readAllLines(store.eventsFile(TASK, id)).stream()
+                .filter(l -> l.contains("\"type\":\"done\"")).count();
+    }
+
+    @Test
+    void should_complete_the_document_and_not_run_the_job_again_when_the_done_event_was_logged_before_a_crash()
+            throws Exception {
+        endedInTheLogOnly(store(), "crash-1");
+        JobStore restarted = store();
+
+        assertThat(restarted.unfinished()).isEmpty();
+        assertThat(restarted.find("crash-1").orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ends(restarted, "crash-1")).isEqualTo(1);
+    }
+
+    @Test
+    void should_log_done_once_when_a_job_ends_again_after_its_done_event_was_logged_before_a_crash()
+            throws Exception {
+        JobDocument running = endedInTheLogOnly(store(), "crash-2");
+        JobStore restarted = store();
+
+        JobDocument ended = restarted.moveTo(running, JobStatus.SUCCEEDED, "done: 1 image(s)");
+
+        assertThat(ended.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(restarted.find("crash-2").orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ends(restarted, "crash-2")).isEqualTo(1);
+    }
 }

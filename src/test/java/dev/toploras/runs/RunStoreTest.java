@@ -1,6 +1,7 @@
 package dev.toploras.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.storage.Json;
@@ -51,5 +52,42 @@ class RunStoreTest {
 
         live.finish(null);
         assertThat(other.get(live.runId()).orElseThrow().state()).isEqualTo("completed");
+    }
+
+    @Test
+    void should_refuse_a_second_refresh_of_a_task_while_one_runs_whatever_run_id_it_has() {
+        RunStore store = new RunStore(dir, JSON, Clock.systemUTC());
+        Map<String, Object> task = Map.of("task", "t", "sort", "downloads");
+        RunHandle first = store.start(RunKind.REFRESH, task, null);
+
+        // the start-up refresh, a POST /refresh and `fetch` in another process each pick their own run id
+        assertThatThrownBy(() -> store.start(RunKind.REFRESH, task, null))
+                .isInstanceOf(RefreshBusyException.class).hasMessageContaining(first.runId());
+        assertThatThrownBy(() -> new RunStore(dir, JSON, Clock.systemUTC()).start(RunKind.REFRESH, task, "r-other"))
+                .isInstanceOf(RefreshBusyException.class).hasMessageContaining(first.runId());
+        // another order of the same task writes another cache: not the same refresh
+        store.start(RunKind.REFRESH, Map.of("task", "t", "sort", "likes"), null).finish(null);
+
+        first.finish(null);
+        RunHandle next = store.start(RunKind.REFRESH, task, null);
+        assertThat(next.runId()).isNotEqualTo(first.runId());
+        next.finish(null);
+        assertThat(store.list()).extracting(RunDocument::state).containsOnly("completed");
+    }
+
+    @Test
+    void should_let_a_refresh_start_when_the_process_holding_the_task_was_killed() throws Exception {
+        leftByAKilledProcess("r-killed");
+        // a stale lock file with a holder written in it, as a killed process leaves it: no process holds the lock
+        Files.createDirectories(dir.resolve(".tasks"));
+        Files.writeString(dir.resolve(".tasks/text-to-image-synthesis.downloads.lock"), "r-killed");
+        RunStore store = new RunStore(dir, JSON, Clock.systemUTC());
+
+        RunHandle h = store.start(RunKind.REFRESH, Map.of("task", "text-to-image-synthesis", "sort", "downloads"),
+                null);
+
+        assertThat(store.get("r-killed").orElseThrow().state()).isEqualTo("failed");
+        assertThat(store.get(h.runId()).orElseThrow().state()).isEqualTo("running");
+        h.finish(null);
     }
 }
