@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * ModelScope for {@code top-loras demo}: the listing API and API-Inference, answered on a loopback port by this
  * process, so the whole product runs with no network and no token. Everything it serves comes from the jar or is
- * drawn in memory: the listing is a real captured reply (resource demo/dolphin-models-lora-page1.json, see
+ * drawn in memory: the listing is a real captured reply (src/main/resources/demo/dolphin-models-lora-page1.json, see
  * docs/demo.md), its cover URLs point back here, and each cover and output image is a labelled PNG. It never reads
  * a file from disk.
  *
