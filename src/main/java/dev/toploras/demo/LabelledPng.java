@@ -7,11 +7,7 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /** The stand-in's pictures: a flat colour from a seed and a few lines saying what they are. */
 final class LabelledPng {
@@ -56,12 +52,6 @@ final class LabelledPng {
     }
 
     private static byte[] png(BufferedImage img) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(32 * 1024);
-        try {
-            ImageIO.write(img, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not encode a demo PNG: " + e.getMessage(), e);
-        }
-        return out.toByteArray();
+        return dev.toploras.generation.PngBytes.of(img);
     }
 }

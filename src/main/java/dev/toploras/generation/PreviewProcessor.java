@@ -8,14 +8,10 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import javax.imageio.ImageIO;
 
 /**
  * The built-in local backend: a deterministic PNG at the requested size that says, in the picture and in
@@ -102,12 +98,6 @@ public final class PreviewProcessor {
 
     private static byte[] encode(BufferedImage img, Graphics2D g) {
         g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
-        try {
-            ImageIO.write(img, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not encode the preview PNG: " + e.getMessage(), e);
-        }
-        return out.toByteArray();
+        return PngBytes.of(img);
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.toploras.support.AppProcess;
 import dev.toploras.support.Http;
 import dev.toploras.support.Listings;
 import dev.toploras.support.Stubs;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -46,10 +46,7 @@ class CliProcessTest {
     }
 
     ProcessBuilder java(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.toploras.App"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectOutput(home.resolve("stdout.txt").toFile())
+        return new ProcessBuilder(AppProcess.command(args)).redirectOutput(home.resolve("stdout.txt").toFile())
                 .redirectError(home.resolve("stderr.txt").toFile());
     }
 

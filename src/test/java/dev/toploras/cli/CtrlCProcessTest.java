@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.toploras.support.AppProcess;
 import dev.toploras.support.Images;
 import dev.toploras.support.Listings;
 import dev.toploras.support.Stubs;
@@ -63,11 +64,8 @@ class CtrlCProcessTest {
     }
 
     Process fetch() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.toploras.App",
-                "fetch", "--home", home.toString(), "--base-url", "http://localhost:" + wm.port(),
-                "--limit", "40", "--force-refresh", "--set", "retries.max=0"));
-        return new ProcessBuilder(cmd).redirectOutput(home.resolve("stdout.txt").toFile())
+        return new ProcessBuilder(AppProcess.command("fetch", "--home", home.toString(), "--base-url",
+                "http://localhost:" + wm.port(), "--limit", "40", "--force-refresh", "--set", "retries.max=0")).redirectOutput(home.resolve("stdout.txt").toFile())
                 .redirectError(home.resolve("stderr.txt").toFile()).start();
     }
 

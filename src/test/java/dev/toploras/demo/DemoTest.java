@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.support.AppProcess;
 import dev.toploras.support.Browser;
 import dev.toploras.support.Http;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,10 +40,7 @@ class DemoTest {
     @BeforeAll
     static void start() throws Exception {
         int port = Http.freePort();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.toploras.App",
-                "demo", "--port", String.valueOf(port)));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+        ProcessBuilder pb = new ProcessBuilder(AppProcess.command("demo", "--port", String.valueOf(port))).directory(dir.toFile())
                 .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
         pb.environment().remove("MODELSCOPE_API_TOKEN");
         pb.environment().remove("TOP_LORAS_HOME");
@@ -115,11 +112,7 @@ class DemoTest {
         browser.findElement(By.name("height")).sendKeys("512");
         browser.findElement(By.id("gen-submit")).click();
 
-        WebElement img = await().atMost(Duration.ofSeconds(60)).until(() -> {
-            List<WebElement> imgs = browser.findElements(By.cssSelector("#job .outputs img"));
-            return imgs.isEmpty() || !(Boolean) browser.executeScript(
-                    "return arguments[0].complete && arguments[0].naturalWidth > 0", imgs.get(0)) ? null : imgs.get(0);
-        }, i -> i != null);
+        WebElement img = Browser.awaitOutputImage(browser, Duration.ofSeconds(60));
         assertThat(img.getAttribute("src")).startsWith(http.base() + "/assets/outputs/");
         WebElement job = browser.findElement(By.cssSelector("#job .job-view"));
         assertThat(job.findElement(By.cssSelector(".status")).getText()).isEqualTo("succeeded");

@@ -3,14 +3,13 @@ package dev.toploras.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.toploras.support.AppProcess;
 import dev.toploras.support.Browser;
 import dev.toploras.support.Http;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,12 +34,9 @@ class ServeOfflineTest {
     void should_log_one_line_without_a_stack_trace_and_show_why_and_the_mirror_hint_on_the_page() throws Exception {
         int port = Http.freePort();
         int dead = Http.freePort();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.toploras.App",
-                "serve", "--port", String.valueOf(port), "--home", home.toString(),
-                "--set", "modelscope.base-url=http://127.0.0.1:" + dead, "--set", "retries.max=1",
-                "--set", "retries.initial-delay=100"));
-        Process serve = new ProcessBuilder(cmd).redirectOutput(home.resolve("stdout.txt").toFile())
+        Process serve = new ProcessBuilder(AppProcess.command("serve", "--port", String.valueOf(port), "--home",
+                home.toString(), "--set", "modelscope.base-url=http://127.0.0.1:" + dead, "--set", "retries.max=1",
+                "--set", "retries.initial-delay=100")).redirectOutput(home.resolve("stdout.txt").toFile())
                 .redirectError(home.resolve("stderr.txt").toFile()).start();
         ChromeDriver browser = null;
         try {
