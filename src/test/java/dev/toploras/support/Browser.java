@@ -73,7 +73,9 @@ public final class Browser {
 
     /** The Generate dialog's first output image, once it has loaded. */
     public static org.openqa.selenium.WebElement awaitOutputImage(ChromeDriver driver, Duration atMost) {
-        return org.awaitility.Awaitility.await().atMost(atMost).until(() -> {
+        // the job view is rebuilt as the job moves on: an image found a moment ago may be gone; look again
+        return org.awaitility.Awaitility.await().atMost(atMost)
+                .ignoreException(org.openqa.selenium.StaleElementReferenceException.class).until(() -> {
             java.util.List<org.openqa.selenium.WebElement> imgs = driver.findElements(
                     org.openqa.selenium.By.cssSelector("#job .outputs img"));
             return imgs.isEmpty() || !(Boolean) driver.executeScript(
