@@ -99,7 +99,7 @@ async function explainLastFailure(task) {
  */
 async function preview(task) {
   const f = filters();
-  if (view.records.length || f.q || f.base || f.vision || f.tag) return;
+  if (view.records.length || f.q || f.base || f.vision || f.tag || f.image) return;
   try {
     const first = await get('/api/v1/models' + query({ task, sort: f.sort, limit: $('#per-page').value }));
     if (view.records.length) return;
@@ -113,7 +113,7 @@ async function preview(task) {
 }
 
 function filters() {
-  return { q: $('#q').value, base: $('#f-base').value, vision: $('#f-vision').value, tag: $('#f-tag').value, sort: $('#sort').value };
+  return { q: $('#q').value, base: $('#f-base').value, vision: $('#f-vision').value, tag: $('#f-tag').value, image: $('#f-image').value, sort: $('#sort').value };
 }
 
 function apply(resetPage) {
@@ -322,7 +322,7 @@ function init() {
 
   let typing;
   $('#q').addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(() => apply(true), 80); });
-  for (const id of ['#f-base', '#f-vision', '#f-tag', '#sort', '#per-page']) $(id).addEventListener('change', () => apply(true));
+  for (const id of ['#f-base', '#f-vision', '#f-tag', '#f-image', '#sort', '#per-page']) $(id).addEventListener('change', () => apply(true));
   $('#filters').addEventListener('submit', (e) => e.preventDefault());
   $('#filters').addEventListener('reset', () => setTimeout(() => apply(true)));
   $('#prev').addEventListener('click', () => { view.page--; render(); $('#lora-gallery').focus(); });

@@ -42,12 +42,13 @@ const SORTS = {
     || (b.downloads_per_day ?? 0) - (a.downloads_per_day ?? 0) || b.downloads - a.downloads || byId(a, b),
 };
 
-export function select(records, { q, base, vision, tag, sort }) {
+export function select(records, { q, base, vision, tag, image, sort }) {
   const needle = lower(q).trim();
   const out = records.filter((r) => (!needle || r._hay.includes(needle))
     && (!base || (r.base_models || []).includes(base))
     && (!vision || r.vision_foundation === vision)
-    && (!tag || tagsOf(r).includes(tag)));
+    && (!tag || tagsOf(r).includes(tag))
+    && (!image || (image === 'needs') === (r.needs_image === true)));
   return SORTS[sort] ? out.sort(SORTS[sort]) : out;
 }
 
@@ -165,6 +166,11 @@ export function card(r, { shortlisted, index }) {
         el('span', { class: 'likes', title: `${r.likes} likes`, text: `♥ ${count(r.likes)}` }),
         ...trendBadges(r)),
       el('p', { class: 'base', title: 'Base model', text: base }),
+      (r.trigger_words || []).length
+        ? el('p', { class: 'triggers', title: 'Trigger words: put them in the prompt to bring the LoRA in' },
+          'Trigger: ', ...r.trigger_words.map((w) => el('code', { text: w })))
+        : null,
+      r.needs_image ? el('p', { class: 'needs-image', title: 'This LoRA edits an image you give it', text: '🖼 Needs an input image' }) : null,
       tags,
       el('div', { class: 'actions' },
         el('button', { type: 'button', 'data-act': 'detail', text: 'Details' }),

@@ -1,14 +1,14 @@
 // Generate: the form (validated with the API's ranges), presets, export, submit, live progress, results, cancel,
 // run again, compare across the shortlist, and reopening past jobs.
-import { get, post, follow, query, setImage, ApiError } from './api.js';
-import { LIMITS, buildRequest, validate, fit, randomSeed, evenWeights, suggestedParams } from './jobrequest.js';
+import { get, post, follow, query, setImage, apiKey, ApiError } from './api.js';
+import { LIMITS, buildRequest, validate, fit, imageNeed, randomSeed, evenWeights, suggestedParams, withTriggerWords } from './jobrequest.js';
 import { el } from './catalog.js';
 
 const PRESETS = 'toploras.presets';
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 const $ = (s) => document.querySelector(s);
 
-const state = { loras: [], weights: {}, task: '', views: new Map(), touched: new Set() };
+const state = { loras: [], weights: {}, task: '', views: new Map(), image: null, touched: new Set() };
 let form;
 
 export function initStudio({ getShortlist, onJobsChanged }) {
@@ -24,7 +24,9 @@ export function initStudio({ getShortlist, onJobsChanged }) {
   $('#preset-load').addEventListener('click', loadPreset);
   $('#preset-delete').addEventListener('click', deletePreset);
   $('#gen-compare').addEventListener('click', () => compare(getShortlist()));
+  $('#gen-local-lora').addEventListener('change', (e) => { addInstalled(e.target.value); e.target.value = ''; });
   state.onJobsChanged = onJobsChanged;
+  initImageZone();
   // A token typed in lives in this field only: never stored, and cleared even if the browser restores form state.
   form.token.value = '';
   window.addEventListener('pageshow', () => { form.token.value = ''; });
@@ -40,14 +42,18 @@ export function openStudio(records, task) {
   // The prompt is the user's, except when it is still the previous LoRA's suggestion.
   if (!form.prompt.value || form.prompt.value === state.suggested) form.prompt.value = s.prompt;
   state.suggested = s.prompt;
+  state.triggerWords = [...(records[0]?.trigger_words || [])];
   const [w, h] = s.size.split('x');
   if (!form.width.value) { form.width.value = w; form.height.value = h; }
   if (!form.steps.value) form.steps.value = s.steps;
   if (!form.guidance.value) form.guidance.value = s.guidance;
   renderLoras();
   state.touched.clear();
+  const need = imageNeed(task, state.loras);
+  $('#gen-image-need').textContent = need ? '(needed by this LoRA)' : '(optional)';
   check(false);
   showLocalBackend();
+  offerBackendNames();
   $('#gen-compare').hidden = records.length < 2;
   $('#studio').showModal();
   form.prompt.focus();
@@ -69,14 +75,62 @@ export function setModels(models) {
   list.replaceChildren(...models.map((m) => el('option', { value: m })));
 }
 
+/**
+ * The local backend's own sampler and scheduler names (GET /api/v1/local/samplers, read live from ComfyUI or A1111)
+ * replace the form's built-in sampler choices, and its installed LoRAs (GET /api/v1/local/loras) can be added to
+ * the job as "local:<name>". A backend without lists leaves the form as it is.
+ */
+async function offerBackendNames() {
+  let names;
+  let installed;
+  try {
+    [names, installed] = await Promise.all([get('/api/v1/local/samplers'), get('/api/v1/local/loras')]);
+  } catch { return; }
+  fill(form.sampler, names?.samplers);
+  fill(form.scheduler, names?.schedulers);
+  form.scheduler.closest('label').hidden = !(names?.schedulers || []).length;
+  const pick = $('#gen-local-lora');
+  const loras = installed?.loras || [];
+  pick.closest('label').hidden = !loras.length;
+  pick.replaceChildren(el('option', { value: '', text: `Add a LoRA installed on ${installed?.backend || 'the backend'}…` }),
+    ...loras.map((l) => el('option', { value: l.job_key, text: l.alias && l.alias !== l.name ? `${l.name} (${l.alias})` : l.name })));
+}
+
+function fill(select, values) {
+  if (!values || !values.length) return;
+  const keep = select.value;
+  select.replaceChildren(el('option', { value: '', text: 'Default' }), ...values.map((v) => el('option', { value: v, text: v })));
+  if (values.includes(keep)) select.value = keep;
+}
+
+function addInstalled(jobKey) {
+  if (!jobKey || state.loras.some((r) => r.id === jobKey) || state.loras.length >= LIMITS.lorasMax) return;
+  state.loras.push({ id: jobKey, title_en: `${jobKey.slice('local:'.length)} (installed)`, base_models: [] });
+  state.weights = { ...state.weights, [jobKey]: 1 };
+  form.backend.value = 'local';
+  renderLoras();
+  check(false);
+}
+
 function renderLoras() {
   const box = $('#gen-loras');
   box.replaceChildren();
   if (!state.loras.length) box.append(el('p', { text: 'No LoRA: the base model alone.' }));
   state.loras.forEach((r, i) => {
     const row = el('div', { class: 'lora-row' }, el('span', { class: 'lora-name', text: r.title_en || r.id }));
+    const words = r.trigger_words || [];
+    if (words.length) {
+      const add = el('button', { type: 'button', class: 'add-triggers', title: `Put ${words.join(', ')} in the prompt`,
+        text: `+ ${words.join(', ')}` });
+      add.addEventListener('click', () => {
+        form.prompt.value = withTriggerWords(form.prompt.value, words);
+        state.triggerWords = [...new Set([...(state.triggerWords || []), ...words])];
+        check(false);
+      });
+      row.append(add);
+    }
     if (state.loras.length > 1) {
-      const input = el('input', { type: 'number', min: '0.001', max: '1', step: '0.001', value: state.weights[r.id], name: `weight-${i}` });
+      const input = el('input', { type: 'number', min: '-2', max: '2', step: '0.001', value: state.weights[r.id], name: `weight-${i}` });
       input.addEventListener('input', () => { state.weights[r.id] = input.value; check(false); });
       row.append(el('label', {}, 'Weight ', input));
     } else {
@@ -90,7 +144,8 @@ function formState() {
   const f = form;
   return { task: state.task, model_id: f.model_id.value.trim(), prompt: f.prompt.value, negative_prompt: f.negative_prompt.value,
     width: f.width.value, height: f.height.value, steps: f.steps.value, guidance: f.guidance.value, seed: f.seed.value,
-    sampler: f.sampler.value, backend: f.backend.value,
+    sampler: f.sampler.value, scheduler: f.scheduler.value, backend: f.backend.value, triggerWords: state.triggerWords,
+    uploadId: state.image?.uploadId, strength: f.strength.value,
     weights: Object.fromEntries(state.loras.map((r) => [r.id, state.weights[r.id]])) };
 }
 
@@ -113,14 +168,61 @@ function check(showAll) {
     }
   }
   const f = fit(req.model_id, state.loras);
+  const need = state.image ? '' : imageNeed(state.task, state.loras);
   // Only errors shown count here: with untouched mistakes Generate stays enabled, and pressing it shows them.
   const problems = Object.keys(shown).length;
   const submit = $('#gen-submit');
-  submit.disabled = !f.ok || problems > 0;
+  submit.disabled = !f.ok || !!need || problems > 0;
   $('#gen-compare').disabled = !req.params.prompt;
   const names = Object.keys(shown).map(fieldLabel).join(', ');
-  $('#gen-reason').textContent = !f.ok ? f.reason : problems ? `Fix ${problems} field${problems > 1 ? 's' : ''} to generate: ${names}.` : '';
-  return { req, errors, ok: f.ok && !Object.keys(errors).length };
+  $('#gen-reason').textContent = !f.ok ? f.reason : need ? `${need}.`
+    : problems ? `Fix ${problems} field${problems > 1 ? 's' : ''} to generate: ${names}.` : '';
+  return { req, errors, ok: f.ok && !need && !Object.keys(errors).length };
+}
+
+/** The input image: dropped, pasted or picked, uploaded at once (POST /api/v1/uploads), shown as a thumbnail. */
+function initImageZone() {
+  const zone = $('#image-zone');
+  const pick = $('#image-pick');
+  const use = (file) => { if (file) uploadImage(file); };
+  pick.addEventListener('change', () => use(pick.files[0]));
+  zone.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pick.click(); } });
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('dragging'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', (e) => { e.preventDefault(); zone.classList.remove('dragging'); use(e.dataTransfer.files[0]); });
+  $('#studio').addEventListener('paste', (e) => {
+    const item = [...(e.clipboardData?.items || [])].find((i) => i.kind === 'file' && i.type.startsWith('image/'));
+    if (item) { e.preventDefault(); use(item.getAsFile()); }
+  });
+  $('#image-clear').addEventListener('click', () => showImage(null));
+  form.strength.addEventListener('input', () => { $('#strength-out').value = form.strength.value; });
+}
+
+async function uploadImage(file) {
+  const err = form.querySelector('.field-error[data-for="images"]');
+  err.textContent = 'Uploading…';
+  try {
+    const headers = { 'Content-Type': file.type || 'application/octet-stream', Accept: 'application/json' };
+    if (apiKey()) headers.Authorization = 'Bearer ' + apiKey();
+    const res = await fetch('/api/v1/uploads', { method: 'POST', headers, body: file });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(body.error?.message || `HTTP ${res.status}`);
+    err.textContent = '';
+    showImage({ uploadId: body.upload_id, url: URL.createObjectURL(file), width: body.width, height: body.height });
+  } catch (e) {
+    err.textContent = `The image was not taken: ${e.message}`;
+    showImage(null, true);
+  }
+}
+
+function showImage(image, keepError = false) {
+  if (state.image?.url) URL.revokeObjectURL(state.image.url);
+  state.image = image;
+  // The thumbnail exists only while there is an image: an <img> without one would count as a broken image.
+  $('#image-thumb').replaceChildren(...(image ? [el('img', { src: image.url, alt: `Input image, ${image.width}×${image.height}` })] : []));
+  $('#image-clear').hidden = !image;
+  if (!keepError) form.querySelector('.field-error[data-for="images"]').textContent = '';
+  check(false);
 }
 
 /** The label a user sees for a field, for the reason line. */
@@ -239,6 +341,13 @@ function render(v, job, live) {
   if (job.error) kids.push(el('p', { class: 'problem', role: 'alert', text: `${job.error.code}: ${job.error.message}` }));
   for (const n of job.meta?.notes || []) kids.push(el('p', { class: 'note', text: `${n.code}: ${n.message}` }));
   const out = el('div', { class: 'outputs' });
+  // The input beside the output: what the job started from (GET /assets/{job}/inputs/{index}.{ext}).
+  for (const input of job.inputs || []) {
+    const ext = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' }[input.mime] || 'png';
+    const img = el('img', { alt: `Input ${input.index + 1} of job ${job.job_id}`, width: input.width, height: input.height, class: 'job-input' });
+    setImage(img, `/assets/${encodeURIComponent(job.job_id)}/inputs/${input.index}.${ext}`);
+    out.append(el('figure', {}, img, el('figcaption', { text: `input ${input.index + 1} · ${input.width}×${input.height}` })));
+  }
   for (const r of job.result || []) {
     if (r.type !== 'image' || !r.data?.asset_url || !r.data.asset_url.startsWith('/assets/')) continue;
     const m = r.meta || {};
@@ -249,7 +358,7 @@ function render(v, job, live) {
     out.append(el('figure', {}, img,
       el('figcaption', { text: `${m.width || '?'}×${m.height || '?'} · ${seed != null ? `seed ${seed}` : 'seed not recorded'} · ${backend}` })));
   }
-  if (out.children.length) kids.push(out);
+  if (out.children.length) { out.classList.add('inputs-outputs'); kids.push(out); }
   kids.push(el('details', { class: 'snapshot' }, el('summary', { text: 'Parameters' }),
     el('pre', { text: JSON.stringify({ task: job.task, model_id: job.model_id, loras: job.loras, params: job.params, backend: job.backend }, null, 2) })));
   const actions = el('div', { class: 'row' });
@@ -273,6 +382,8 @@ function render(v, job, live) {
 /** The original request again: same task, model, LoRAs, parameters and backend; a new job id. */
 export function rerun(job) {
   const req = { task: job.task, model_id: job.model_id, params: job.params };
+  // The same images again: each stored input is an upload already (its sha256 is its upload id).
+  if (job.inputs?.length) req.images = job.inputs.map((i) => `upload:${i.sha256}`);
   if (job.loras && (typeof job.loras === 'string' || Object.keys(job.loras).length)) req.loras = job.loras;
   req.backend = ['auto', 'remote', 'local'].includes(job.backend) ? job.backend : 'auto';
   return req;
@@ -289,7 +400,7 @@ function exportJson() {
 }
 
 const presets = () => { try { return JSON.parse(localStorage.getItem(PRESETS)) || {}; } catch { return {}; } };
-const PRESET_FIELDS = ['model_id', 'prompt', 'negative_prompt', 'width', 'height', 'steps', 'guidance', 'seed', 'sampler', 'backend'];
+const PRESET_FIELDS = ['model_id', 'prompt', 'negative_prompt', 'width', 'height', 'steps', 'guidance', 'seed', 'sampler', 'scheduler', 'backend'];
 
 function renderPresets() {
   const sel = $('#preset');

@@ -27,6 +27,27 @@ export function suggestedParams(record) {
   return { ...base, size: '1024x1024', steps: 30, guidance: 5, sampler: '' };
 }
 
+/**
+ * The prompt with a LoRA's trigger words in front, each word once: words already in the prompt are not added again,
+ * so a second click changes nothing.
+ */
+export function withTriggerWords(prompt, words) {
+  const text = prompt || '';
+  const have = text.toLowerCase();
+  const missing = (words || []).filter((w) => w && !have.includes(w.toLowerCase()));
+  if (!missing.length) return text;
+  const rest = text.trim();
+  return missing.join(', ') + (rest ? ', ' + rest : ', ');
+}
+
+/** Why the job cannot run without an input image (a LoRA or task that edits one), or '' when it can. */
+export function imageNeed(task, loras) {
+  const editing = loras.find((l) => l.needs_image === true);
+  if (editing) return `${editing.title_en || editing.id} edits an input image: drop, paste or pick one`;
+  if (task === 'image-to-image') return 'image-to-image edits an input image: drop, paste or pick one';
+  return '';
+}
+
 /** Whether every chosen LoRA was trained for the chosen model; the reason when not. */
 export function fit(modelId, loras) {
   const m = (modelId || '').trim().toLowerCase();
@@ -48,7 +69,15 @@ export function buildRequest(f) {
   if (f.guidance !== '') params.guidance = Number(f.guidance);
   if (f.seed !== '') params.seed = Number(f.seed);
   if (f.sampler) params.sampler = f.sampler;
+  if (f.scheduler) params.scheduler = f.scheduler;
+  // The trigger words put in with one click that the prompt still holds: recorded with the job.
+  const used = (f.triggerWords || []).filter((w) => (f.prompt || '').toLowerCase().includes(w.toLowerCase()));
+  if (used.length) params.trigger_words = used;
   const req = { task: f.task, model_id: f.model_id };
+  if (f.uploadId) {
+    req.images = [`upload:${f.uploadId}`];
+    if (f.strength !== undefined && f.strength !== '') params.strength = Number(f.strength);
+  }
   const ids = Object.keys(f.weights);
   if (ids.length === 1) req.loras = ids[0];
   else if (ids.length > 1) req.loras = Object.fromEntries(ids.map((id) => [id, Number(f.weights[id])]));
@@ -87,7 +116,11 @@ export function validate(req) {
   if (req.loras && typeof req.loras === 'object') {
     const ws = Object.values(req.loras);
     if (ws.length > LIMITS.lorasMax) e.weights = `At most ${LIMITS.lorasMax} LoRAs in one job; you chose ${ws.length}.`;
-    else if (ws.some((w) => !(Number.isFinite(w) && w > 0 && w <= 1))) e.weights = 'Each LoRA weight must be above 0 and at most 1.';
+    // A local backend applies any strength from -2 to 2 (negative for "slider" LoRAs); ModelScope takes (0, 1].
+    else if (req.backend === 'local' && ws.some((w) => !(Number.isFinite(w) && w !== 0 && w >= -2 && w <= 2)))
+      e.weights = 'Each LoRA weight must be from -2 to 2 (not 0) for the local backend.';
+    else if (req.backend !== 'local' && ws.some((w) => !(Number.isFinite(w) && w > 0 && w <= 1)))
+      e.weights = 'Each LoRA weight must be above 0 and at most 1 for ModelScope (-2 to 2 with the local backend).';
     else {
       const sum = ws.reduce((a, b) => a + b, 0);
       // ModelScope's rule; a local backend applies each weight as given.

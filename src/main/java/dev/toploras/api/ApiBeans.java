@@ -50,6 +50,9 @@ public final class ApiBeans implements CamelConfiguration {
         ctx.getRegistry().bind("jobsApi", new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json,
                 (int) settings.duration("api.max-wait").toSeconds(), settings.integer("api.max-waiting")));
         ctx.getRegistry().bind("batchApi", batches);
+        dev.toploras.inputs.InputStore inputs = ctx.getRegistry().lookupByNameAndType("inputStore",
+                dev.toploras.inputs.InputStore.class);
+        ctx.getRegistry().bind("uploadsApi", new UploadsApi(inputs));
         ctx.getRegistry().bind("runsApi", new RunsApi(runs, batches::sync));
         ctx.getRegistry().bind("tokenHeader", new TokenHeaderProcessor());
         ctx.getRegistry().bind("apiReply", new ApiReplyProcessor(json));
@@ -88,6 +91,10 @@ public final class ApiBeans implements CamelConfiguration {
         HttpEdge edge = new HttpEdge(apiKey, settings.longValue("api.max-body-bytes"),
                 settings.list("api.cors-origins"), home.cache().resolve("images"), home.cache().resolve("outputs"),
                 events, json, limits);
+        edge.inputs((jobId, file) -> jobs.find(jobId).flatMap(doc -> doc.inputs().stream()
+                .filter(in -> (in.index() + "." + in.extension()).equals(file)).findFirst())
+                .flatMap(in -> inputs.file(in.sha256())), new dev.toploras.inputs.InputLinks(inputs,
+                settings.inputs()));
         int port = settings.integer("server.port");
         ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
     }

@@ -59,8 +59,14 @@ public final class CatalogApi {
 
     public ApiReply models(@Header("task") String task, @Header("q") String q, @Header("base_model") String baseModel,
                            @Header("tag") String tag, @Header("sort") String sort, @Header("limit") Object limit,
-                           @Header("cursor") String cursor) {
-        Pager.limit(limit); // the query is checked before anything is looked up: a bad value is a 400, always
+                           @Header("cursor") String cursor, @Header("needs_image") String needsImage) {
+        Pager.limit(limit);
+        Boolean wantImage = needsImage == null || needsImage.isBlank() ? null : switch (needsImage.trim()) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw ApiException.invalid("needs_image", "needs_image is true or false, not '" + needsImage
+                    + "'");
+        }; // the query is checked before anything is looked up: a bad value is a 400, always
         String t = task == null || task.isBlank() ? settings.tasks().get(0) : task.trim();
         CacheDocument doc = cache.read(cacheFile(t)).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
                 "no leaderboard cached for task '" + t + "'; POST /api/v1/refresh?task=" + t + " builds it",
@@ -70,7 +76,7 @@ public final class CatalogApi {
         List<Indexed> matching = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             LoraRecord r = results.get(i);
-            if (matches(r, q, baseModel, tag)) {
+            if (matches(r, q, baseModel, tag) && (wantImage == null || wantImage.equals(r.needsImage()))) {
                 matching.add(new Indexed(i, r));
             }
         }
@@ -216,6 +222,7 @@ public final class CatalogApi {
         m.put("trigger_words", r.triggerWords());
         m.put("updated_at", r.updatedAt());
         m.put("modelscope_url", r.modelscopeUrl());
+        m.put("needs_image", Boolean.TRUE.equals(r.needsImage()));
         m.values().removeIf(v -> v == null);
         m.putIfAbsent("cover_local", null);
         // History fields: null means unknown (see LoraRecord), so they are sent even when null.

@@ -85,6 +85,20 @@ public final class HttpEdge {
         }
     }
 
+    /** A job's stored input image by job id and file name ({@code <index>.<ext>}), when it has one. */
+    public interface InputAssets {
+        java.util.Optional<Path> find(String jobId, String file);
+    }
+
+    private InputAssets inputAssets;
+    private dev.toploras.inputs.InputLinks inputLinks;
+
+    /** Serves /assets/{job_id}/inputs/{index}.{ext} and the unguessable /public/inputs/ links ModelScope fetches. */
+    public void inputs(InputAssets assets, dev.toploras.inputs.InputLinks links) {
+        this.inputAssets = assets;
+        this.inputLinks = links;
+    }
+
     public void install(CamelContext camel, int port) {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
@@ -118,6 +132,17 @@ public final class HttpEdge {
                 "public, max-age=300"));
         router.route(HttpMethod.GET, "/assets/outputs/*").order(-900).handler(c -> serve(c, "/assets/outputs/",
                 outputs, "public, max-age=60"));
+        if (inputAssets != null) {
+            router.route(HttpMethod.GET, "/assets/:job_id/inputs/:file").order(-900).handler(c -> {
+                String jobId = c.pathParam("job_id");
+                java.util.Optional<Path> file = dev.toploras.jobs.JobId.valid(jobId)
+                        ? inputAssets.find(jobId, c.pathParam("file")) : java.util.Optional.empty();
+                serveFile(c, file.orElse(null), "private, max-age=300");
+            });
+            // No API key here: ModelScope fetches these itself; the keyed name is what keeps them private.
+            router.route(HttpMethod.GET, dev.toploras.inputs.InputLinks.prefix() + ":file").order(-900).handler(c ->
+                    serveFile(c, inputLinks.publicFile(c.pathParam("file")).orElse(null), "private, max-age=300"));
+        }
         new WebApp().install(router);
         // What no route took, in the API's error shape rather than Vert.x's plain text. Vert.x tells apart a path
         // nobody serves (404), a method the path does not take (405) and a body type the route does not take (415).
@@ -187,7 +212,10 @@ public final class HttpEdge {
     }
 
     private void serve(RoutingContext ctx, String prefix, Path root, String cacheControl) {
-        Path file = resolve(root, ctx.normalizedPath(), prefix);
+        serveFile(ctx, resolve(root, ctx.normalizedPath(), prefix), cacheControl);
+    }
+
+    private void serveFile(RoutingContext ctx, Path file, String cacheControl) {
         if (file == null) {
             error(ctx, ErrorCode.NOT_FOUND, "no such asset");
             return;

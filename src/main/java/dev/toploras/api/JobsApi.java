@@ -199,6 +199,10 @@ public final class JobsApi {
                 ((ObjectNode) data).put("asset_url", url);
             }
         }
+        for (dev.toploras.jobs.InputImage in : doc.inputs()) {
+            ((ObjectNode) out.path("inputs").get(in.index())).put("asset_url",
+                    "/assets/" + doc.jobId() + "/inputs/" + in.index() + "." + in.extension());
+        }
         return out;
     }
 

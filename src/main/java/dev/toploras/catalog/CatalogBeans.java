@@ -48,7 +48,7 @@ public final class CatalogBeans implements CamelConfiguration {
 
     @BindToRegistry("loraNormalizer")
     public LoraNormalizer loraNormalizer() {
-        return new LoraNormalizer(json, settings.text("modelscope.base-url"));
+        return new LoraNormalizer(json, settings.text("modelscope.base-url"), settings.baseModelRules());
     }
 
     @BindToRegistry("leaderboard")

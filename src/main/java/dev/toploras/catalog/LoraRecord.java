@@ -40,7 +40,19 @@ public record LoraRecord(
         Long likesDelta,
         Double downloadsPerDay,
         Instant firstSeenAt,
-        @JsonProperty("is_new") Boolean isNew) {
+        @JsonProperty("is_new") Boolean isNew,
+        Boolean needsImage) {
+
+    /** A record with its history fields, before its image need is known (older caches have none). */
+    public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,
+                      String coverLocal, long downloads, long likes, String license, List<String> tagsCn,
+                      List<String> tagsEn, List<String> baseModels, String visionFoundation, List<String> triggerWords,
+                      Instant updatedAt, String modelscopeUrl, Integer rank, Integer rankChange, Long downloadsDelta,
+                      Long likesDelta, Double downloadsPerDay, Instant firstSeenAt, Boolean isNew) {
+        this(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license, tagsCn, tagsEn,
+                baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange, downloadsDelta,
+                likesDelta, downloadsPerDay, firstSeenAt, isNew, false);
+    }
 
     /** A record as ModelScope lists it, before history is known. */
     public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,
@@ -53,21 +65,29 @@ public record LoraRecord(
     }
 
     public LoraRecord {
+        needsImage = needsImage != null && needsImage;
         tagsCn = tagsCn == null ? List.of() : List.copyOf(tagsCn);
         tagsEn = tagsEn == null ? List.of() : List.copyOf(tagsEn);
         baseModels = baseModels == null ? List.of() : List.copyOf(baseModels);
         triggerWords = triggerWords == null ? List.of() : List.copyOf(triggerWords);
     }
 
+    public LoraRecord withNeedsImage(boolean needs) {
+        return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license,
+                tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange,
+                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, needs);
+    }
+
     public LoraRecord withCoverLocal(String path) {
         return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, path, downloads, likes, license,
                 tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange,
-                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew);
+                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, needsImage);
     }
 
     public LoraRecord withTrend(Trend t) {
         return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license,
                 tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, t.rank(),
-                t.rankChange(), t.downloadsDelta(), t.likesDelta(), t.downloadsPerDay(), t.firstSeenAt(), t.isNew());
+                t.rankChange(), t.downloadsDelta(), t.likesDelta(), t.downloadsPerDay(), t.firstSeenAt(), t.isNew(),
+                needsImage);
     }
 }

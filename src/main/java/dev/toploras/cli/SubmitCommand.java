@@ -46,6 +46,10 @@ public final class SubmitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOB.json", description = "The job request (see schemas/job-request.schema.json).")
     Path file;
 
+    @Option(names = "--image", paramLabel = "IMAGE", description = "An input image file (PNG, JPEG, WebP) for an edit or "
+            + "image-to-image job, repeatable up to 3: copied into the inbox beside the job and named in its images.")
+    List<Path> images = new java.util.ArrayList<>();
+
     @Option(names = "--wait", description = "Wait until the job succeeded, failed or was cancelled.")
     boolean await;
 
@@ -91,6 +95,13 @@ public final class SubmitCommand implements Callable<Integer> {
             System.err.println("top-loras: job_id '" + jobId + "' must match [A-Za-z0-9._-]{1,64} and not start with '.'");
             return ExitCode.USAGE;
         }
+        List<Path> toCopy;
+        try {
+            toCopy = imageFiles((ObjectNode) request, jobId);
+        } catch (IllegalArgumentException e) {
+            System.err.println("top-loras: " + e.getMessage() + " (nothing was submitted)");
+            return ExitCode.USAGE;
+        }
         String invalid = invalid(json, request);
         if (invalid != null) {
             System.err.println("top-loras: " + file + " is not a valid job request: " + invalid
@@ -104,6 +115,13 @@ public final class SubmitCommand implements Callable<Integer> {
             System.err.println("top-loras: " + readOnly);
             return ExitCode.CONFIG;
         }
+        // The images first, each atomically: the job that names them must find them complete when it is read.
+        JsonNode refs = request.path("images");
+        for (int i = 0; i < toCopy.size(); i++) {
+            if (toCopy.get(i) != null) {
+                AtomicFiles.write(home.inbox().resolve(refs.get(i).asText()), Files.readAllBytes(toCopy.get(i)));
+            }
+        }
         AtomicFiles.write(inboxFile, json.writeValueAsBytes(request));
         System.out.println("submitted " + jobId + " (" + home.relative(inboxFile) + ")");
         if (await && !dev.toploras.inbox.InboxLock.served(home.inbox())) {
@@ -113,6 +131,44 @@ public final class SubmitCommand implements Callable<Integer> {
             return ExitCode.NOT_SERVED;
         }
         return await ? follow(home, jobId, inboxFile.getFileName().toString()) : ExitCode.OK;
+    }
+
+    /**
+     * The local files the job's images come from, by position in its {@code images} (null where a ref is a URL, an
+     * upload, or a name already in the inbox): each --image, and each plain name that lies beside JOB.json. Their
+     * refs are rewritten to the name the copy gets in the inbox ({@code <job_id>-<n>.<ext>}), so two jobs never share
+     * a file.
+     */
+    private List<Path> imageFiles(ObjectNode request, String jobId) {
+        com.fasterxml.jackson.databind.node.ArrayNode refs = request.has("images") && request.get("images").isArray()
+                ? (com.fasterxml.jackson.databind.node.ArrayNode) request.get("images") : request.putArray("images");
+        List<Path> files = new java.util.ArrayList<>();
+        for (int i = 0; i < refs.size(); i++) {
+            String ref = refs.get(i).asText();
+            Path beside = ref.contains(":") || ref.contains("/") || ref.contains("\\") || ref.contains("..")
+                    ? null : file.toAbsolutePath().resolveSibling(ref);
+            files.add(beside != null && Files.isRegularFile(beside, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    ? beside : null);
+        }
+        for (Path image : images) {
+            if (!Files.isRegularFile(image, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException("--image " + image + " is not a regular file");
+            }
+            refs.add("");
+            files.add(image);
+        }
+        for (int i = 0; i < files.size(); i++) {
+            if (files.get(i) != null) {
+                String name = files.get(i).getFileName().toString();
+                int dot = name.lastIndexOf('.');
+                String ext = dot > 0 ? name.substring(dot).toLowerCase(java.util.Locale.ROOT) : "";
+                refs.set(i, jobId + "-" + (i + 1) + ext);
+            }
+        }
+        if (refs.isEmpty()) {
+            request.remove("images");
+        }
+        return files;
     }
 
     private long timeoutMillis() {

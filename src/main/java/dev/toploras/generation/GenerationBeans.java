@@ -52,14 +52,26 @@ public final class GenerationBeans implements CamelConfiguration {
         jobs.deleteCrashLeftovers(java.time.Instant.ofEpochMilli(
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()));
         RequestTokens requestTokens = new RequestTokens();
-        InferenceClient inference = new InferenceClient(token, requestTokens);
         JobRequestReader requestReader = new JobRequestReader(json, generation.tasks());
-        JobIntake jobIntake = new JobIntake(home, jobs, requestReader, json, generation.node());
+        dev.toploras.inputs.InputSettings inputSettings = settings.inputs();
+        dev.toploras.inputs.InputStore inputStore = new dev.toploras.inputs.InputStore(home.cache().resolve("inputs"),
+                inputSettings);
+        dev.toploras.inputs.InputLinks inputLinks = new dev.toploras.inputs.InputLinks(inputStore, inputSettings);
+        InferenceClient inference = new InferenceClient(token, requestTokens, inputLinks::remoteRef);
+        JobFit fit = new JobFit(settings.baseModelRules(), new dev.toploras.catalog.LoraLookup(home.cache(),
+                dev.toploras.catalog.CatalogCache.quiet(json)), java.util.Set.of("image-to-image"));
+        java.nio.file.Path inbox = java.nio.file.Path.of(settings.text("inbox.dir"));
+        JobIntake jobIntake = new JobIntake(home, jobs, requestReader, json, generation.node(), new JobIntake.Inputs(
+                new dev.toploras.inputs.InputResolver(inputStore, inputSettings), fit, inbox));
         JobRecords records = new JobRecords(jobs);
         JobOutcomes outcomes = new JobOutcomes(records);
         JobClaims claims = new JobClaims(records, inference, requestTokens, outcomes);
         ctx.getRegistry().bind("jobStore", jobs);
         ctx.getRegistry().bind("jobIntake", jobIntake);
+        ctx.getRegistry().bind("inputStore", inputStore);
+        // The local backends' input-image steps read the same store (bound here, where the store is made).
+        ctx.getRegistry().bind("comfyInputs", new dev.toploras.local.comfyui.ComfyInputs(inputStore, json));
+        ctx.getRegistry().bind("a1111Inputs", new dev.toploras.local.a1111.A1111Inputs(inputStore));
         ctx.getRegistry().bind("inboxGate", new dev.toploras.inbox.InboxGate(
                 java.nio.file.Path.of(settings.text("inbox.dir")), json, settings.inboxIncompleteWait()));
         ctx.getRegistry().bind("requestTokens", requestTokens);

@@ -139,7 +139,7 @@ public final class JobImages {
             AtomicFiles.deleteQuietly(tmp);
             throw new UncheckedIOException("could not store " + target + ": " + e.getMessage(), e);
         }
-        int[] size = dimensions(target, doc);
+        int[] size = dimensions(target, doc.params().width(), doc.params().height());
         record(doc, List.of(image(index, target, kind.get().mime(), size[0], size[1], doc)));
     }
 
@@ -162,7 +162,9 @@ public final class JobImages {
             int index = doc.result().size() + images.size();
             Path file = dir.resolve(index + "." + kind.extension());
             AtomicFiles.write(file, img.bytes());
-            images.add(image(index, file, kind.mime(), img.width(), img.height(), doc));
+            // What the image is, not what was asked: ComfyUI floors sizes to multiples of 8, a workflow may resize.
+            int[] size = dimensions(file, img.width(), img.height());
+            images.add(image(index, file, kind.mime(), size[0], size[1], doc));
         }
         for (Problem note : notes == null ? List.<Problem>of() : notes) {
             doc = doc.withNote(note);
@@ -176,6 +178,22 @@ public final class JobImages {
         }
         record(JobRecords.withStep(doc, "render_local", from), images);
         return name;
+    }
+
+    /**
+     * What a local backend was sent, kept when it fails too (meta.backend, meta.local), so the failed job shows what
+     * ran beside the backend's own error. The variables are whatever the backend route had set when it stopped.
+     */
+    public void recordAttempt(String jobId, String backend, Map<String, Object> meta) {
+        if (backend == null || backend.isBlank()) {
+            return;
+        }
+        JobDocument doc = records.doc(jobId);
+        JobDocument.Meta m = doc.meta().withBackend(backend);
+        if (meta != null && !meta.isEmpty()) {
+            m = m.withLocal(meta);
+        }
+        records.update(doc.withMeta(m));
     }
 
     /** A user's backend route may leave anything in the body: say what it left and what was expected. */
@@ -211,8 +229,8 @@ public final class JobImages {
         }
     }
 
-    /** Reads only the image header; falls back to the requested size for formats ImageIO cannot read. */
-    private static int[] dimensions(Path file, JobDocument doc) {
+    /** Reads only the image header; falls back to the given size for formats ImageIO cannot read. */
+    private static int[] dimensions(Path file, int width, int height) {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (readers.hasNext()) {
@@ -227,6 +245,6 @@ public final class JobImages {
         } catch (IOException ignored) {
             // unreadable header: the requested size is the best we know
         }
-        return new int[] {doc.params().width(), doc.params().height()};
+        return new int[] {width, height};
     }
 }

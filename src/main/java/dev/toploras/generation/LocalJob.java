@@ -30,6 +30,8 @@ public final class LocalJob {
         params.put("height", doc.params().height());
         job.put("params", params);
         job.put("backend", doc.backend() == null ? null : doc.backend().wire());
+        // input images as the document lists them (index, sha256, mime, width, height, source); bytes in cache/inputs/
+        job.put("inputs", JSON.convertValue(doc.inputs(), java.util.List.class));
         return job;
     }
 

@@ -13,12 +13,15 @@ import java.util.Map;
  * {@code cache/outputs/<safe_task>/<job_id>.json}: the job as the store keeps it, and the file users read.
  * Checked against schemas/job-document.schema.json before every write.
  */
-@JsonPropertyOrder({"job_id", "task", "model_id", "loras", "params", "backend", "idempotency_key", "status",
+@JsonPropertyOrder({"job_id", "task", "model_id", "loras", "params", "inputs", "backend", "idempotency_key", "status",
     "created_at", "started_at", "completed_at", "meta", "result", "error"})
 public record JobDocument(String jobId, String task, String modelId, Map<String, Double> loras, JobParams params,
                           Backend backend, String idempotencyKey, JobStatus status, Instant createdAt,
                           Instant startedAt, Instant completedAt, Meta meta, List<ResultImage> result,
-                          Problem error) {
+                          Problem error, List<InputImage> inputs) {
+    public JobDocument {
+        inputs = inputs == null ? List.of() : List.copyOf(inputs);
+    }
 
     /** {@code worker}: the name of the broker worker process that ran the job (null when the coordinator did). */
     public record Meta(String backend, int attempts, Double durationSeconds, String node, String remoteTaskId,
@@ -82,11 +85,11 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
     public static JobDocument queued(JobRequest r, Instant now, String node) {
         return new JobDocument(r.jobId(), r.task(), r.modelId(), r.loras(), r.params(), r.backend(),
                 r.idempotencyKey(), JobStatus.QUEUED, now, null, null,
-                new Meta(null, 0, null, node, null, List.of(), null, null), List.of(), null);
+                new Meta(null, 0, null, node, null, List.of(), null, null), List.of(), null, r.inputs());
     }
 
     public JobRequest request() {
-        return new JobRequest(jobId, task, modelId, loras, params, backend, idempotencyKey);
+        return new JobRequest(jobId, task, modelId, loras, params, backend, idempotencyKey, List.of(), inputs, false);
     }
 
     public JobDocument withStatus(JobStatus next, Instant now) {
@@ -99,27 +102,27 @@ public record JobDocument(String jobId, String task, String modelId, Map<String,
                     m.remoteTaskId(), m.notes(), m.timing(), m.local(), m.worker());
         }
         return new JobDocument(jobId, task, modelId, loras, params, backend, idempotencyKey, to, createdAt, started,
-                completed, m, result, error);
+                completed, m, result, error, inputs);
     }
 
     public JobDocument withMeta(Meta m) {
         return new JobDocument(jobId, task, modelId, loras, params, backend, idempotencyKey, status, createdAt,
-                startedAt, completedAt, m, result, error);
+                startedAt, completedAt, m, result, error, inputs);
     }
 
     public JobDocument withParams(JobParams p) {
         return new JobDocument(jobId, task, modelId, loras, p, backend, idempotencyKey, status, createdAt,
-                startedAt, completedAt, meta, result, error);
+                startedAt, completedAt, meta, result, error, inputs);
     }
 
     public JobDocument withResult(List<ResultImage> images) {
         return new JobDocument(jobId, task, modelId, loras, params, backend, idempotencyKey, status, createdAt,
-                startedAt, completedAt, meta, List.copyOf(images), error);
+                startedAt, completedAt, meta, List.copyOf(images), error, inputs);
     }
 
     public JobDocument withError(Problem p) {
         return new JobDocument(jobId, task, modelId, loras, params, backend, idempotencyKey, status, createdAt,
-                startedAt, completedAt, meta, result, p);
+                startedAt, completedAt, meta, result, p, inputs);
     }
 
     public JobDocument withNote(Problem note) {

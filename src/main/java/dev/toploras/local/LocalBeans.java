@@ -49,6 +49,7 @@ public final class LocalBeans implements CamelConfiguration {
             case "a1111" -> settings.text("local.a1111.url");
             default -> null;
         };
+        ctx.getRegistry().bind("localApi", new LocalApi(backend));
         LocalHealth health = new LocalHealth(ctx, json, backend, url);
         Supplier<Map<String, Object>> section = health::section;
         ctx.getRegistry().bind("localHealth", section);

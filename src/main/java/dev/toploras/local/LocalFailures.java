@@ -38,6 +38,24 @@ public final class LocalFailures {
         }
     }
 
+    /** A sampler or scheduler name the backend does not list. */
+    public static final class UnknownName extends LocalBackendException {
+        public UnknownName(String backend, String kind, String name, java.util.List<String> valid) {
+            super(ErrorCode.INVALID_REQUEST, backend + " has no " + kind + " '" + name + "'; set params." + kind
+                    + " to one of " + valid, details("backend", backend, kind, name, "valid", valid));
+        }
+    }
+
+    /** The checkpoint mapped for the job is not one the backend has: rendering would use another model. */
+    public static final class CheckpointMissing extends LocalBackendException {
+        public CheckpointMissing(String backend, String checkpoint, java.util.List<String> available) {
+            super(ErrorCode.INVALID_REQUEST, backend + " has no checkpoint '" + checkpoint + "' (it has " + available
+                    + "); put the file in its checkpoints folder, or map the base model to one of these in"
+                    + " local.checkpoints", details("backend", backend, "checkpoint", checkpoint,
+                    "available", available));
+        }
+    }
+
     /** No checkpoint is configured for the job's base model. */
     public static final class CheckpointNotMapped extends LocalBackendException {
         public CheckpointNotMapped(String baseModel) {

@@ -8,7 +8,13 @@ import java.util.Map;
  * own field names, docs/seams.md), with the defaults a local render uses where the request left a value out.
  */
 public record RenderJob(String jobId, String modelId, String prompt, String negativePrompt, int width, int height,
-                       int steps, double guidance, long seed, String sampler, Map<String, Double> loras) {
+                       int steps, double guidance, long seed, String sampler, Map<String, Double> loras,
+                       Map<String, Double> loraClip) {
+    public RenderJob(String jobId, String modelId, String prompt, String negativePrompt, int width, int height,
+                     int steps, double guidance, long seed, String sampler, Map<String, Double> loras) {
+        this(jobId, modelId, prompt, negativePrompt, width, height, steps, guidance, seed, sampler, loras, Map.of());
+    }
+
     public static final int DEFAULT_STEPS = 30;
     public static final double DEFAULT_GUIDANCE = 7.5;
 
@@ -36,12 +42,33 @@ public record RenderJob(String jobId, String modelId, String prompt, String nega
                 params.get("steps") instanceof Number n ? n.intValue() : DEFAULT_STEPS,
                 params.get("guidance") instanceof Number n ? n.doubleValue() : DEFAULT_GUIDANCE,
                 ((Number) seed).longValue(), text(params.get("sampler"), null),
-                java.util.Collections.unmodifiableMap(loras));
+                java.util.Collections.unmodifiableMap(loras), clip(params.get("lora_clip")));
+    }
+
+    /** params.scheduler of a job Map, or null when the job names none. */
+    @SuppressWarnings("unchecked")
+    public static String scheduler(Map<String, Object> job) {
+        return text(((Map<String, Object>) job.getOrDefault("params", Map.of())).get("scheduler"), null);
+    }
+
+    /** The job Map with params.sampler and params.scheduler set to the names a backend takes (null removes one). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> withSampling(Map<String, Object> job, String sampler, String scheduler) {
+        Map<String, Object> out = new LinkedHashMap<>(job);
+        Map<String, Object> params = new LinkedHashMap<>((Map<String, Object>) job.getOrDefault("params", Map.of()));
+        params.put("sampler", sampler);
+        params.put("scheduler", scheduler);
+        params.values().removeIf(java.util.Objects::isNull);
+        out.put("params", params);
+        return out;
     }
 
     /** Each file the job's LoRAs resolved to, with the weight the job gave that LoRA (1.0 for a bare id). */
     public java.util.List<WeightedLora> weighted(java.util.List<dev.toploras.local.loras.LoraFile> files) {
-        return files.stream().map(f -> new WeightedLora(f, loras.getOrDefault(f.modelId(), 1.0))).toList();
+        return files.stream().map(f -> {
+            double w = loras.getOrDefault(f.modelId(), 1.0);
+            return new WeightedLora(f, w, loraClip.getOrDefault(f.modelId(), w));
+        }).toList();
     }
 
     /** The parameters actually used, for meta.local.params. */
@@ -57,6 +84,18 @@ public record RenderJob(String jobId, String modelId, String prompt, String nega
         m.put("sampler", sampler);
         m.put("checkpoint", checkpoint);
         return m;
+    }
+
+    private static Map<String, Double> clip(Object o) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (o instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                if (v instanceof Number n) {
+                    out.put(String.valueOf(k), n.doubleValue());
+                }
+            });
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     private static String text(Object o, String dflt) {

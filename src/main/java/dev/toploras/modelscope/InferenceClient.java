@@ -24,10 +24,18 @@ public final class InferenceClient {
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private final Supplier<Optional<String>> token;
     private final RequestTokens perJob;
+    private final java.util.function.Function<dev.toploras.jobs.InputImage, Optional<String>> imageRefs;
 
     public InferenceClient(Supplier<Optional<String>> token, RequestTokens perJob) {
+        this(token, perJob, in -> in.isUrl() ? Optional.of(in.source()) : Optional.empty());
+    }
+
+    /** {@code imageRefs}: what image_url carries for an input (its URL, a data: URI or a public link), if anything. */
+    public InferenceClient(Supplier<Optional<String>> token, RequestTokens perJob,
+                           java.util.function.Function<dev.toploras.jobs.InputImage, Optional<String>> imageRefs) {
         this.token = token;
         this.perJob = perJob;
+        this.imageRefs = imageRefs;
     }
 
     /** Where a job's token comes from; a token sent with the job's own request wins over MODELSCOPE_API_TOKEN. */
@@ -76,6 +84,7 @@ public final class InferenceClient {
         putIfSet(body, "seed", p.seed());
         putIfSet(body, "steps", p.steps());
         putIfSet(body, "guidance", p.guidance());
+        putImages(body, job);
         Map<String, Double> loras = job.loras();
         if (loras.size() == 1) {
             body.put("loras", loras.keySet().iterator().next());
@@ -83,6 +92,28 @@ public final class InferenceClient {
             body.put("loras", new LinkedHashMap<>(loras));
         }
         return body;
+    }
+
+    /**
+     * image_url: one input as a string, as ModelScope's API-Inference docs give it (type string, "the URL of the image
+     * to edit", "must be reachable from the public internet"; copied in FactrueSolin/image-edit-rmcp
+     * docs/魔搭生图docs.md): text-to-image and editing share POST /v1/images/generations and differ by model and
+     * image_url. Two or three (the multi-image Qwen-Image-Edit-2509 models) go as a list of strings, which the docs do
+     * not show (docs/inputs.md says so). An input ModelScope cannot be given (an upload
+     * with neither inputs.remote-data-uri nor server.public-url) fails the remote attempt; auto runs locally instead.
+     */
+    private void putImages(Map<String, Object> body, JobDocument job) {
+        List<String> refs = new ArrayList<>();
+        for (dev.toploras.jobs.InputImage in : job.inputs()) {
+            refs.add(imageRefs.apply(in).orElseThrow(() -> new InputUnreachableException("input image "
+                    + in.index() + " (" + in.source() + ") cannot reach ModelScope: set server.public-url to this "
+                    + "server's public address, or inputs.remote-data-uri=true to send it inline")));
+        }
+        if (refs.size() == 1) {
+            body.put("image_url", refs.get(0));
+        } else if (!refs.isEmpty()) {
+            body.put("image_url", refs);
+        }
     }
 
     /** The task id of a submit reply; a reply without one (or with one unfit for a URL) is refused. */

@@ -20,10 +20,17 @@ import java.util.Optional;
 public final class LoraNormalizer {
     private final ObjectMapper json;
     private final String siteUrl;
+    private final dev.toploras.catalog.BaseModelRules rules;
 
     public LoraNormalizer(ObjectMapper json, String baseUrl) {
+        this(json, baseUrl, dev.toploras.catalog.BaseModelRules.none());
+    }
+
+    /** {@code rules} derive needs_image from the record's Tasks and BaseModel (catalog.needs-image-*). */
+    public LoraNormalizer(ObjectMapper json, String baseUrl, dev.toploras.catalog.BaseModelRules rules) {
         this.json = json;
         this.siteUrl = ListingClient.stripSlash(baseUrl);
+        this.rules = rules;
     }
 
     /** The filter step of routes/catalog.camel.yaml: a listing record (as unmarshalled) that is a LoRA. */
@@ -88,6 +95,7 @@ public final class LoraNormalizer {
             }
             addClean(isAscii(tag) ? tagsEn : tagsCn, tag);
         }
+        List<String> baseModels = baseModels(r.path("BaseModel"));
         return Optional.of(new LoraRecord(
                 id,
                 text(r, "ChineseName"),
@@ -102,11 +110,23 @@ public final class LoraNormalizer {
                 text(r, "License"),
                 dedupe(tagsCn),
                 dedupe(tagsEn),
-                baseModels(r.path("BaseModel")),
+                baseModels,
                 firstNonBlank(text(r, "VisionFoundation"), text(muse.path("model"), "stableDiffusionVersion")),
                 triggerWords(r),
                 updatedAt(r),
-                siteUrl + "/models/" + id));
+                siteUrl + "/models/" + id).withNeedsImage(rules.needsImage(tasks(r), baseModels)));
+    }
+
+    /** The task names of a record's {@code Tasks} list ({@code [{"Name": "image-to-image"}]}; null when none). */
+    private static List<String> tasks(JsonNode r) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode t : r.path("Tasks")) {
+            String name = t.isTextual() ? t.asText() : text(t, "Name");
+            if (name != null && !name.isBlank()) {
+                out.add(name);
+            }
+        }
+        return out;
     }
 
     /** The first cover of the first version that has one; the top-level CoverImages only as a fallback. */

@@ -26,6 +26,7 @@ public final class RouteFiles {
             "local-openai.camel.yaml",
             "local-loras.camel.yaml",
             "local-comfyui.camel.yaml",
+            "local-comfyui-inputs.camel.yaml",
             "local-a1111.camel.yaml",
             "broker.camel.yaml",
             "worker.camel.yaml");
@@ -36,7 +37,8 @@ public final class RouteFiles {
      */
     public static final java.util.Set<String> SERVE_ONLY = java.util.Set.of("api.camel.yaml", "schedules.camel.yaml",
             "inbox.camel.yaml", "generation.camel.yaml", "local-preview.camel.yaml", "local-openai.camel.yaml",
-            "local-loras.camel.yaml", "local-comfyui.camel.yaml", "local-a1111.camel.yaml");
+            "local-loras.camel.yaml", "local-comfyui.camel.yaml", "local-comfyui-inputs.camel.yaml",
+            "local-a1111.camel.yaml");
 
     /** Loaded by the broker wiring only when a broker is configured (serve) or by `worker`; never by default. */
     public static final java.util.Set<String> BROKER_ONLY = java.util.Set.of("broker.camel.yaml", "worker.camel.yaml");
@@ -44,7 +46,7 @@ public final class RouteFiles {
     /** The serve-only flows a `worker` runs too: the generation flow and its local backends. */
     public static final java.util.Set<String> WORKER = java.util.Set.of("generation.camel.yaml",
             "local-preview.camel.yaml", "local-openai.camel.yaml", "local-loras.camel.yaml",
-            "local-comfyui.camel.yaml", "local-a1111.camel.yaml");
+            "local-comfyui.camel.yaml", "local-comfyui-inputs.camel.yaml", "local-a1111.camel.yaml");
 
     private RouteFiles() {
     }

@@ -115,6 +115,7 @@ public final class Settings {
     public GenerationSettings generation(List<String> catalogTasks) {
         LinkedHashSet<String> tasks = new LinkedHashSet<>(catalogTasks);
         tasks.add("text-to-image-synthesis");
+        tasks.add("image-to-image"); // a job with input images; the task ModelScope lists edit LoRAs under
         String node = text("runtime.node");
         if (node.isEmpty()) {
             try {
@@ -125,5 +126,18 @@ public final class Settings {
         }
         return new GenerationSettings(tasks, duration("generation.poll-timeout"),
                 longValue("generation.max-image-bytes"), node);
+    }
+
+    /** catalog.needs-image-* and models.families: which LoRAs need an input image, which base models go together. */
+    public dev.toploras.catalog.BaseModelRules baseModelRules() {
+        return new dev.toploras.catalog.BaseModelRules(list("catalog.needs-image-tasks"),
+                list("catalog.needs-image-base-models"),
+                dev.toploras.catalog.BaseModelRules.parseFamilies(text("models.families")));
+    }
+
+    /** inputs.*: the checks and limits of a job's input images. */
+    public dev.toploras.inputs.InputSettings inputs() {
+        return new dev.toploras.inputs.InputSettings(longValue("inputs.max-bytes"), longValue("inputs.max-pixels"),
+                duration("inputs.url-timeout"), text("server.public-url"), bool("inputs.remote-data-uri"));
     }
 }

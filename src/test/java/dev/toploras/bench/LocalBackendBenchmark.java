@@ -165,8 +165,24 @@ public final class LocalBackendBenchmark {
             server.createContext("/sdapi/v1/loras", ex -> send(ex, 200, "[{\"name\":\"" + stored + "\",\"alias\":\""
                     + stored + "\",\"path\":\"x\",\"metadata\":{}}]"));
             server.createContext("/sdapi/v1/refresh-loras", ex -> send(ex, 200, "null"));
-            server.createContext("/sdapi/v1/progress", ex -> send(ex, 200, "{\"progress\":0.5,\"eta_relative\":0.1,"
-                    + "\"state\":{\"sampling_step\":1,\"sampling_steps\":2}}"));
+            // The checks before a render: the names of src/test/resources/a1111 (their README gives the source),
+            // a checkpoint called base.safetensors, and this job's task running (modules/progress.py).
+            server.createContext("/internal/progress", ex -> send(ex, 200,
+                    dev.toploras.local.LocalStubs.fixture("a1111/internal_progress_active.json")));
+            server.createContext("/sdapi/v1/samplers", ex -> send(ex, 200,
+                    dev.toploras.local.LocalStubs.fixture("a1111/samplers.json")));
+            server.createContext("/sdapi/v1/schedulers", ex -> send(ex, 200,
+                    dev.toploras.local.LocalStubs.fixture("a1111/schedulers.json")));
+            server.createContext("/sdapi/v1/sd-models", ex -> send(ex, 200, "[{\"title\":\"base.safetensors [0123456789]\","
+                    + "\"model_name\":\"base\",\"hash\":\"0123456789\",\"sha256\":null,\"filename\":\"base.safetensors\"}]"));
+            // ComfyUI's captured lists (comfyui/captured), its checkpoint list naming base.safetensors.
+            server.createContext("/object_info/KSampler", ex -> send(ex, 200,
+                    dev.toploras.local.LocalStubs.captured("object_info_KSampler.json").toString()));
+            com.fasterxml.jackson.databind.JsonNode loader =
+                    dev.toploras.local.LocalStubs.captured("object_info_CheckpointLoaderSimple.json");
+            ((com.fasterxml.jackson.databind.node.ArrayNode) loader.at("/CheckpointLoaderSimple/input/required/ckpt_name/0"))
+                    .removeAll().add("base.safetensors");
+            server.createContext("/object_info/CheckpointLoaderSimple", ex -> send(ex, 200, loader.toString()));
             server.createContext("/sdapi/v1/txt2img", ex -> {
                 long t = System.nanoTime();
                 JsonNode req = JSON.readTree(ex.getRequestBody().readAllBytes());

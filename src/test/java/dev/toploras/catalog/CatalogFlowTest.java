@@ -171,6 +171,17 @@ class CatalogFlowTest {
         }
         assertThat(doc.get("_cached_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         assertThat(doc.get("task").asText()).isEqualTo("text-to-image-synthesis");
+        // needs_image by the shipped rule: of the page's seven edit / image-to-image records, the three this filter
+        // keeps as LoRAs (the four image-to-image ones have no AigcType; NeedsImageTest covers all seven)
+        List<String> needing = new ArrayList<>();
+        doc.get("results").forEach(r -> {
+            if (r.get("needs_image").asBoolean()) {
+                needing.add(r.get("id").asText());
+            }
+        });
+        assertThat(needing).containsExactlyInAnyOrder("DiffSynth-Studio/Qwen-Image-Edit-F2P",
+                "iMonDreame/Anime2Realism-Qwen-Image-Edit", "DiffSynth-Studio/FLUX.1-Kontext-dev-lora-highresfix");
+        doc.get("results").forEach(r -> assertThat(r.get("needs_image").isBoolean()).isTrue());
     }
 
     @Test

@@ -130,6 +130,31 @@ class JobCommandsTest {
     }
 
     @Test
+    void should_copy_the_images_into_the_inbox_beside_the_job_and_name_them_in_it_when_submitting_an_edit()
+            throws Exception {
+        Files.createDirectories(home.resolve("work"));
+        byte[] beside = dev.toploras.support.Images.png(8, 8);
+        byte[] flagged = dev.toploras.support.Images.png(16, 8);
+        Files.write(home.resolve("work/photo.png"), beside);
+        Files.write(home.resolve("work/other.PNG"), flagged);
+        Path req = home.resolve("work/edit.json");
+        Files.writeString(req, """
+                {"job_id": "edit-001", "task": "image-to-image", "model_id": "Qwen/Qwen-Image-Edit",
+                 "images": ["photo.png"], "params": {"prompt": "purple sky", "strength": 0.5}}
+                """);
+        assertThat(run("submit", req.toString(), "--image", home.resolve("work/other.PNG").toString()))
+                .isEqualTo(ExitCode.OK);
+
+        com.fasterxml.jackson.databind.JsonNode job = Json.mapper().readTree(home.resolve("inbox/edit-001.json")
+                .toFile());
+        assertThat(job.path("images").toString()).isEqualTo("[\"edit-001-1.png\",\"edit-001-2.png\"]");
+        assertThat(Files.readAllBytes(home.resolve("inbox/edit-001-1.png"))).isEqualTo(beside);
+        assertThat(Files.readAllBytes(home.resolve("inbox/edit-001-2.png"))).isEqualTo(flagged);
+        assertThat(run("submit", req.toString(), "--image", home.resolve("work/missing.png").toString()))
+                .isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
     void should_exit_7_with_the_reason_when_status_finds_the_request_rejected() throws Exception {
         Path errors = Files.createDirectories(home.resolve("inbox/.error"));
         Files.writeString(errors.resolve("r-9.json.error.json"), "{\"code\": \"invalid_request\", \"message\": \"unknown task\"}");

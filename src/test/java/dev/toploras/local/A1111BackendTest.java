@@ -70,6 +70,10 @@ class A1111BackendTest {
     }
 
     static String job(String id, Map<String, Double> loras) throws Exception {
+        return job(id, loras, Map.of());
+    }
+
+    static String job(String id, Map<String, Double> loras, Map<String, Object> extraParams) throws Exception {
         Map<String, Object> j = new HashMap<>();
         j.put("job_id", id);
         j.put("task", "text-to-image-synthesis");
@@ -77,8 +81,10 @@ class A1111BackendTest {
         if (!loras.isEmpty()) {
             j.put("loras", loras);
         }
-        j.put("params", Map.of("prompt", "a heron in the mist", "size", "128x96", "steps", 30, "guidance", 7.5,
-                "seed", 12345));
+        Map<String, Object> params = new HashMap<>(Map.of("prompt", "a heron in the mist", "size", "128x96",
+                "steps", 30, "guidance", 7.5, "seed", 12345));
+        params.putAll(extraParams);
+        j.put("params", params);
         j.put("backend", "local");
         return JSON.writeValueAsString(j);
     }
@@ -93,8 +99,14 @@ class A1111BackendTest {
                 .willReturn(okJson("null")).willSetStateTo("scanned"));
         a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/loras")).inScenario("scan").whenScenarioStateIs("scanned")
                 .willReturn(okJson(listed)));
-        a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/progress")).willReturn(okJson(
-                LocalStubs.fixture("a1111/progress_running.json"))));
+        a1111.stubFor(post(urlPathEqualTo("/internal/progress")).willReturn(okJson(
+                LocalStubs.fixture("a1111/internal_progress_active.json"))));
+        a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/samplers")).willReturn(okJson(
+                LocalStubs.fixture("a1111/samplers.json"))));
+        a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/schedulers")).willReturn(okJson(
+                LocalStubs.fixture("a1111/schedulers.json"))));
+        a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/sd-models")).willReturn(okJson(
+                LocalStubs.fixture("a1111/sd_models.json"))));
         a1111.stubFor(post(urlPathEqualTo("/sdapi/v1/interrupt")).willReturn(okJson("{}")));
         a1111.stubFor(post(urlPathEqualTo("/sdapi/v1/txt2img")).willReturn(okJson(txt2imgReply)
                 .withFixedDelay(150)));
@@ -183,6 +195,10 @@ class A1111BackendTest {
         assertThat(doc.path("status").asText()).isEqualTo("failed");
         assertThat(doc.at("/error/code").asText()).isEqualTo("upstream_rejected");
         assertThat(doc.at("/error/message").asText()).contains("Sampler not found");
+        // What was sent stays on the failed job beside A1111's own words.
+        assertThat(doc.at("/meta/backend").asText()).isEqualTo("a1111");
+        assertThat(doc.at("/meta/local/params/sampler").asText()).isEqualTo("Euler a");
+        assertThat(doc.at("/meta/local/params/checkpoint").asText()).isEqualTo("sd_xl_base_1.0.safetensors");
     }
 
     @Test
@@ -205,12 +221,145 @@ class A1111BackendTest {
         served = Stubs.serve(home, config());
 
         served.http().post("/api/v1/generate", job("k-1", Map.of()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !a1111.findAll(getRequestedFor(urlPathEqualTo(
-                "/sdapi/v1/progress"))).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !a1111.findAll(postRequestedFor(urlPathEqualTo(
+                "/internal/progress"))).isEmpty());
         served.http().post("/api/v1/generate/k-1/cancel", "");
         JsonNode doc = served.jobWhenEnded("k-1");
 
         assertThat(doc.path("status").asText()).isEqualTo("cancelled");
         assertThat(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/interrupt")))).hasSize(1);
+        String task = JSON.readTree(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/txt2img"))).get(0)
+                .getBodyAsString()).path("force_task_id").asText();
+        assertThat(task).isNotBlank();
+        assertThat(JSON.readTree(a1111.findAll(postRequestedFor(urlPathEqualTo("/internal/progress"))).get(0)
+                .getBodyAsString()).path("id_task").asText()).isEqualTo(task);
+    }
+
+    /**
+     * Another client's render holds A1111 (progress.py: this task is queued, not active): a cancel must not send
+     * the global /sdapi/v1/interrupt, which would kill that render; once this task runs, it is interrupted.
+     */
+    @Test
+    void should_leave_another_clients_render_alone_and_interrupt_only_once_this_task_runs() throws Exception {
+        a1111Stub(reply());
+        a1111.stubFor(post(urlPathEqualTo("/sdapi/v1/txt2img")).willReturn(okJson(reply()).withFixedDelay(4000)));
+        a1111.stubFor(post(urlPathEqualTo("/internal/progress")).inScenario("task")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(okJson(
+                        LocalStubs.fixture("a1111/internal_progress_queued.json"))));
+        a1111.stubFor(post(urlPathEqualTo("/internal/progress")).inScenario("task").whenScenarioStateIs("ours")
+                .willReturn(okJson(LocalStubs.fixture("a1111/internal_progress_active.json"))));
+        served = Stubs.serve(home, config());
+
+        served.http().post("/api/v1/generate", job("k-2", Map.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !a1111.findAll(postRequestedFor(urlPathEqualTo(
+                "/internal/progress"))).isEmpty());
+        served.http().post("/api/v1/generate/k-2/cancel", "");
+        int seen = a1111.findAll(postRequestedFor(urlPathEqualTo("/internal/progress"))).size();
+        await().atMost(Duration.ofSeconds(10)).until(() -> a1111.findAll(postRequestedFor(urlPathEqualTo(
+                "/internal/progress"))).size() >= seen + 3);
+
+        assertThat(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/interrupt")))).isEmpty();
+        assertThat(JSON.readTree(served.http().get("/api/v1/generate/k-2").body()).path("status").asText())
+                .isNotIn("cancelled", "failed", "succeeded");
+
+        a1111.setScenarioState("task", "ours");
+        JsonNode doc = served.jobWhenEnded("k-2");
+        assertThat(doc.path("status").asText()).isEqualTo("cancelled");
+        assertThat(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/interrupt")))).hasSize(1);
+    }
+
+    @Test
+    void should_send_euler_ancestral_as_euler_a_with_its_scheduler_and_record_the_checkpoint_that_ran()
+            throws Exception {
+        a1111Stub(reply());
+        served = Stubs.serve(home, config());
+
+        served.http().post("/api/v1/generate", job("n-1", Map.of(), Map.of("sampler", "euler_ancestral",
+                "scheduler", "karras")));
+        JsonNode doc = served.jobWhenEnded("n-1");
+
+        assertThat(doc.path("status").asText()).as(doc.toString()).isEqualTo("succeeded");
+        JsonNode body = JSON.readTree(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/txt2img"))).get(0)
+                .getBodyAsString());
+        assertThat(body.path("sampler_name").asText()).isEqualTo("Euler a");
+        assertThat(body.path("scheduler").asText()).isEqualTo("karras");
+        assertThat(doc.at("/meta/local/params/sampler").asText()).isEqualTo("Euler a");
+        // From the reply's info (sd_model_name, sd_model_hash), not from the request.
+        assertThat(doc.at("/meta/local/params/checkpoint").asText()).isEqualTo("sd_xl_base_1.0");
+        assertThat(doc.at("/meta/local/params/checkpoint_hash").asText()).isEqualTo("31e35c80fc");
+    }
+
+    @Test
+    void should_fail_listing_a1111s_samplers_and_render_nothing_when_the_sampler_is_unknown() throws Exception {
+        a1111Stub(reply());
+        served = Stubs.serve(home, config());
+
+        served.http().post("/api/v1/generate", job("n-2", Map.of(), Map.of("sampler", "warp_drive")));
+        JsonNode doc = served.jobWhenEnded("n-2");
+
+        assertThat(doc.path("status").asText()).isEqualTo("failed");
+        assertThat(doc.at("/error/message").asText()).contains("'warp_drive'").contains("Euler a")
+                .contains("DPM++ 2M");
+        served.http().post("/api/v1/generate", job("n-4", Map.of(), Map.of("scheduler", "warp_schedule")));
+        JsonNode other = served.jobWhenEnded("n-4");
+        assertThat(other.path("status").asText()).isEqualTo("failed");
+        assertThat(other.at("/error/message").asText()).contains("no scheduler 'warp_schedule'").contains("karras");
+        assertThat(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/txt2img")))).isEmpty();
+    }
+
+    @Test
+    void should_fail_naming_the_checkpoint_and_render_nothing_when_a1111_does_not_have_it() throws Exception {
+        a1111Stub(reply());
+        Map<String, String> cfg = config();
+        cfg.put("local.checkpoints", "stabilityai/stable-diffusion-xl-base-1.0=sdxl_missing.safetensors");
+        served = Stubs.serve(home, cfg);
+
+        served.http().post("/api/v1/generate", job("n-3", Map.of()));
+        JsonNode doc = served.jobWhenEnded("n-3");
+
+        assertThat(doc.path("status").asText()).isEqualTo("failed");
+        assertThat(doc.at("/error/message").asText()).contains("'sdxl_missing.safetensors'")
+                .contains("sd_xl_base_1.0.safetensors [31e35c80fc]");
+        assertThat(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/txt2img")))).isEmpty();
+    }
+
+    @Test
+    void should_tag_an_installed_lora_with_its_clip_and_model_strengths_and_download_nothing() throws Exception {
+        a1111Stub(reply());
+        a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/loras")).willReturn(okJson(LocalStubs.fixture("a1111/loras.json")
+                .replace("${name_a}", "paper_cut").replace("${name_b}", "slider_age"))));
+        served = Stubs.serve(home, config());
+        Map<String, Object> j = JSON.readValue(job("i-1", Map.of()), LinkedHashMap.class);
+        j.put("loras", Map.of("local:slider_age", Map.of("model", -1.5, "clip", 0.5)));
+
+        served.http().post("/api/v1/generate", JSON.writeValueAsString(j));
+        JsonNode doc = served.jobWhenEnded("i-1");
+
+        assertThat(doc.path("status").asText()).as(doc.toString()).isEqualTo("succeeded");
+        JsonNode body = JSON.readTree(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/txt2img"))).get(0)
+                .getBodyAsString());
+        // <lora:name:te:unet> (extensions-builtin/Lora/extra_networks_lora.py): text encoder first, then UNet.
+        assertThat(body.path("prompt").asText()).isEqualTo("a heron in the mist <lora:slider_age:0.5:-1.5>");
+        assertThat(modelScope.getAllServeEvents()).isEmpty();
+        assertThat(a1111.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/refresh-loras")))).isEmpty();
+    }
+
+    @Test
+    void should_list_a1111s_installed_loras_with_their_metadata_and_its_sampler_names() throws Exception {
+        a1111Stub(reply());
+        a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/loras")).willReturn(okJson(LocalStubs.fixture("a1111/loras.json")
+                .replace("${name_a}", "paper_cut").replace("${name_b}", "slider_age"))));
+        served = Stubs.serve(home, config());
+
+        JsonNode loras = JSON.readTree(served.http().get("/api/v1/local/loras").body());
+        JsonNode names = JSON.readTree(served.http().get("/api/v1/local/samplers").body());
+
+        assertThat(loras.path("backend").asText()).isEqualTo("a1111");
+        assertThat(loras.at("/loras/0/name").asText()).isEqualTo("paper_cut");
+        assertThat(loras.at("/loras/0/job_key").asText()).isEqualTo("local:paper_cut");
+        assertThat(loras.at("/loras/0/metadata/ss_network_dim").asText()).isEqualTo("32");
+        assertThat(loras.toString()).doesNotContain("\"path\"");
+        assertThat(names.path("samplers").toString()).contains("\"Euler a\"").contains("\"DPM++ 2M\"");
+        assertThat(names.path("schedulers").toString()).contains("\"karras\"").contains("\"sgm_uniform\"");
     }
 }

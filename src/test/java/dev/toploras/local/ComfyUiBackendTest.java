@@ -78,6 +78,21 @@ class ComfyUiBackendTest {
         return JSON.writeValueAsString(j);
     }
 
+    /** A job without LoRAs on the mapped SDXL checkpoint, with {@code extra} added to its params. */
+    static String plain(String id, Map<String, Object> extra) throws Exception {
+        Map<String, Object> j = JSON.readValue(job(id, "stabilityai/stable-diffusion-xl-base-1.0", Map.of()),
+                java.util.LinkedHashMap.class);
+        Map<String, Object> params = new java.util.LinkedHashMap<>((Map<String, Object>) j.get("params"));
+        params.putAll(extra);
+        j.put("params", params);
+        return JSON.writeValueAsString(j);
+    }
+
+    JsonNode promptSent(int i) throws Exception {
+        return JSON.readTree(comfy.findAll(postRequestedFor(urlPathEqualTo("/prompt"))).get(i).getBodyAsString())
+                .path("prompt");
+    }
+
     static String sdxl(String id) throws Exception {
         return job(id, "stabilityai/stable-diffusion-xl-base-1.0",
                 new java.util.LinkedHashMap<>(Map.of(A.modelId(), 0.6)) {{
@@ -201,6 +216,10 @@ class ComfyUiBackendTest {
         assertThat(doc.at("/error/code").asText()).isEqualTo("upstream_rejected");
         assertThat(doc.at("/error/message").asText()).contains("Prompt outputs failed validation")
                 .contains("CheckpointLoaderSimple (node 4)").contains("Value not in list");
+        // What was sent stays on the failed job beside ComfyUI's own words.
+        assertThat(doc.at("/meta/backend").asText()).isEqualTo("comfyui");
+        assertThat(doc.at("/meta/local/params/checkpoint").asText()).isEqualTo("sd_xl_base_1.0.safetensors");
+        assertThat(doc.at("/meta/local/params/sampler").asText()).isEqualTo("euler");
     }
 
     @Test
@@ -334,5 +353,186 @@ class ComfyUiBackendTest {
         assertThat(comfy.findAll(postRequestedFor(urlPathEqualTo("/queue"))).get(0).getBodyAsString())
                 .contains("\"delete\"").contains("p-9");
         assertThat(comfy.findAll(postRequestedFor(urlPathEqualTo("/interrupt")))).isEmpty();
+    }
+
+    @Test
+    void should_send_comfyuis_own_sampler_names_whether_the_job_spells_them_as_comfyui_or_as_a1111() throws Exception {
+        LocalStubs.comfy(comfy, "p-s", List.of(), png, "comfyui/history_success.json");
+        served = Stubs.serve(home, config());
+
+        served.http().post("/api/v1/generate", plain("s-1", Map.of("sampler", "euler_ancestral", "scheduler", "karras")));
+        JsonNode first = served.jobWhenEnded("s-1");
+        comfy.resetScenarios();
+        served.http().post("/api/v1/generate", plain("s-2", Map.of("sampler", "Euler a")));
+        JsonNode second = served.jobWhenEnded("s-2");
+        comfy.resetScenarios();
+        // A1111's older names carry their scheduler (sd_samplers.py get_sampler_and_scheduler).
+        served.http().post("/api/v1/generate", plain("s-4", Map.of("sampler", "DPM++ 2M Karras")));
+        JsonNode third = served.jobWhenEnded("s-4");
+
+        assertThat(first.path("status").asText()).as(first.toString()).isEqualTo("succeeded");
+        assertThat(second.path("status").asText()).as(second.toString()).isEqualTo("succeeded");
+        assertThat(promptSent(0).at("/3/inputs/sampler_name").asText()).isEqualTo("euler_ancestral");
+        assertThat(promptSent(0).at("/3/inputs/scheduler").asText()).isEqualTo("karras");
+        assertThat(promptSent(1).at("/3/inputs/sampler_name").asText()).isEqualTo("euler_ancestral");
+        assertThat(promptSent(1).at("/3/inputs/scheduler").asText()).isEqualTo("normal");
+        assertThat(third.path("status").asText()).as(third.toString()).isEqualTo("succeeded");
+        assertThat(promptSent(2).at("/3/inputs/sampler_name").asText()).isEqualTo("dpmpp_2m");
+        assertThat(promptSent(2).at("/3/inputs/scheduler").asText()).isEqualTo("karras");
+        assertThat(first.at("/meta/local/params/sampler").asText()).isEqualTo("euler_ancestral");
+        assertThat(first.at("/meta/local/params/scheduler").asText()).isEqualTo("karras");
+    }
+
+    @Test
+    void should_fail_listing_comfyuis_samplers_and_queue_nothing_when_the_sampler_is_unknown() throws Exception {
+        LocalStubs.comfy(comfy, "p-u", List.of(), png, "comfyui/history_success.json");
+        served = Stubs.serve(home, config());
+
+        served.http().post("/api/v1/generate", plain("s-3", Map.of("sampler", "warp_drive")));
+        JsonNode doc = served.jobWhenEnded("s-3");
+
+        assertThat(doc.path("status").asText()).isEqualTo("failed");
+        assertThat(doc.at("/error/code").asText()).isEqualTo("invalid_request");
+        assertThat(doc.at("/error/message").asText()).contains("'warp_drive'").contains("params.sampler")
+                .contains("euler_ancestral").contains("dpmpp_2m").contains("uni_pc_bh2");
+        assertThat(comfy.findAll(postRequestedFor(urlPathEqualTo("/prompt")))).isEmpty();
+    }
+
+    @Test
+    void should_fail_naming_the_checkpoint_and_queue_nothing_when_comfyui_does_not_have_it() throws Exception {
+        LocalStubs.comfy(comfy, "p-c", List.of(), png, "comfyui/history_success.json");
+        LocalStubs.comfyObjectInfo(comfy, List.of("broken-ckpt.safetensors", "tiny-sd15.safetensors"));
+        served = Stubs.serve(home, config());
+
+        served.http().post("/api/v1/generate", plain("c-9", Map.of()));
+        JsonNode doc = served.jobWhenEnded("c-9");
+
+        assertThat(doc.path("status").asText()).isEqualTo("failed");
+        assertThat(doc.at("/error/message").asText()).contains("no checkpoint 'sd_xl_base_1.0.safetensors'")
+                .contains("tiny-sd15.safetensors").contains("local.checkpoints");
+        assertThat(comfy.findAll(postRequestedFor(urlPathEqualTo("/prompt")))).isEmpty();
+    }
+
+    /** The real queue of two clients: another client's prompt runs, this job's is pending behind it. */
+    @Test
+    void should_dequeue_only_this_prompt_and_leave_the_running_one_alone_when_cancelled_behind_another_client()
+            throws Exception {
+        JsonNode queue = LocalStubs.captured("queue_running_and_pending.json");
+        String theirs = queue.at("/queue_running/0/1").asText();
+        String ours = queue.at("/queue_pending/0/1").asText();
+        LocalStubs.comfy(comfy, ours, List.of(), png, "comfyui/history_success.json");
+        // The real server's reply to the prompt that was queued behind the running one, and its queue then.
+        comfy.stubFor(post(urlPathEqualTo("/prompt")).willReturn(okJson(
+                LocalStubs.captured("prompt_pending_to_delete.json").toString())));
+        comfy.stubFor(get(urlPathEqualTo("/queue")).willReturn(okJson(queue.toString())));
+        comfy.stubFor(get(urlPathEqualTo("/history/" + ours)).willReturn(okJson("{}")));
+        served = Stubs.serve(home, config());
+
+        served.http().post("/api/v1/generate", plain("k-2", Map.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !comfy.findAll(getRequestedFor(urlPathEqualTo(
+                "/history/" + ours))).isEmpty());
+        served.http().post("/api/v1/generate/k-2/cancel", "");
+        JsonNode doc = served.jobWhenEnded("k-2");
+
+        assertThat(doc.path("status").asText()).isEqualTo("cancelled");
+        JsonNode delete = JSON.readTree(comfy.findAll(postRequestedFor(urlPathEqualTo("/queue"))).get(0)
+                .getBodyAsString());
+        // Exactly the captured request that deleted the pending prompt on the real server.
+        assertThat(delete).isEqualTo(JSON.readTree(LocalStubs.fixture("comfyui/captured/queue_delete_pending.json"))
+                .at("/request/body"));
+        assertThat(delete.toString()).doesNotContain(theirs);
+        assertThat(comfy.findAll(postRequestedFor(urlPathEqualTo("/interrupt")))).isEmpty();
+    }
+
+    @Test
+    void should_interrupt_by_its_prompt_id_when_cancelled_while_comfyui_renders_it() throws Exception {
+        LocalStubs.comfy(comfy, "p-run", List.of(), png, "comfyui/history_success.json");
+        comfy.stubFor(get(urlPathEqualTo("/history/p-run")).willReturn(okJson("{}")));
+        served = Stubs.serve(home, config());
+
+        served.http().post("/api/v1/generate", plain("k-3", Map.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !comfy.findAll(getRequestedFor(urlPathEqualTo(
+                "/history/p-run"))).isEmpty());
+        served.http().post("/api/v1/generate/k-3/cancel", "");
+        JsonNode doc = served.jobWhenEnded("k-3");
+
+        assertThat(doc.path("status").asText()).isEqualTo("cancelled");
+        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> interrupts =
+                comfy.findAll(postRequestedFor(urlPathEqualTo("/interrupt")));
+        assertThat(interrupts).hasSize(1);
+        // The captured targeted interrupt (comfyui/captured/interrupt.json), with this prompt's id.
+        JsonNode captured = JSON.readTree(LocalStubs.fixture("comfyui/captured/interrupt.json")).at("/request/body");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) captured).put("prompt_id", "p-run");
+        assertThat(JSON.readTree(interrupts.get(0).getBodyAsString())).isEqualTo(captured);
+    }
+
+    /** The LoRA file the captured ComfyUI had in its loras folder (comfyui/captured/models_loras.json). */
+    static String installedName() {
+        return LocalStubs.captured("models_loras.json").get(1).asText();
+    }
+
+    @Test
+    void should_render_with_an_installed_lora_at_its_model_and_clip_strengths_and_download_nothing() throws Exception {
+        String name = installedName();
+        LocalStubs.comfy(comfy, "p-l", List.of(), png, "comfyui/history_success.json");
+        comfy.stubFor(get(urlPathEqualTo("/models/loras")).willReturn(okJson(
+                LocalStubs.captured("models_loras.json").toString())));
+        served = Stubs.serve(home, config());
+        Map<String, Object> j = JSON.readValue(plain("i-1", Map.of("size", "130x100")), java.util.LinkedHashMap.class);
+        j.put("loras", Map.of("local:" + name, Map.of("model", -0.8, "clip", 0.5)));
+
+        served.http().post("/api/v1/generate", JSON.writeValueAsString(j));
+        JsonNode doc = served.jobWhenEnded("i-1");
+
+        assertThat(doc.path("status").asText()).as(doc.toString()).isEqualTo("succeeded");
+        JsonNode loader = null;
+        for (JsonNode n : promptSent(0)) {
+            if ("LoraLoader".equals(n.path("class_type").asText())) {
+                loader = n.path("inputs");
+            }
+        }
+        assertThat(loader).isNotNull();
+        assertThat(loader.path("lora_name").asText()).isEqualTo(name);
+        assertThat(loader.path("strength_model").asDouble()).isEqualTo(-0.8);
+        assertThat(loader.path("strength_clip").asDouble()).isEqualTo(0.5);
+        assertThat(modelScope.getAllServeEvents()).isEmpty();
+        // The size of the image ComfyUI made (it floors to multiples of 8), not the 130x100 asked for.
+        assertThat(doc.at("/result/0/meta/width").asInt()).isEqualTo(128);
+        assertThat(doc.at("/result/0/meta/height").asInt()).isEqualTo(96);
+        assertThat(doc.at("/result/0/data/mime").asText()).isEqualTo("image/png");
+    }
+
+    @Test
+    void should_fail_naming_the_installed_lora_when_comfyui_does_not_list_it() throws Exception {
+        LocalStubs.comfy(comfy, "p-m", List.of("other.safetensors"), png, "comfyui/history_success.json");
+        served = Stubs.serve(home, config());
+        Map<String, Object> j = JSON.readValue(plain("i-2", Map.of()), java.util.LinkedHashMap.class);
+        j.put("loras", "local:gone.safetensors");
+
+        served.http().post("/api/v1/generate", JSON.writeValueAsString(j));
+        JsonNode doc = served.jobWhenEnded("i-2");
+
+        assertThat(doc.path("status").asText()).isEqualTo("failed");
+        assertThat(doc.at("/error/message").asText()).contains("no LoRA 'gone.safetensors'")
+                .contains("/api/v1/local/loras");
+        assertThat(comfy.findAll(postRequestedFor(urlPathEqualTo("/prompt")))).isEmpty();
+    }
+
+    @Test
+    void should_list_comfyuis_installed_loras_and_its_sampler_names_for_the_generate_form() throws Exception {
+        LocalStubs.comfy(comfy, "p-n", List.of(), png, "comfyui/history_success.json");
+        comfy.stubFor(get(urlPathEqualTo("/models/loras")).willReturn(okJson(
+                LocalStubs.captured("models_loras.json").toString())));
+        served = Stubs.serve(home, config());
+
+        JsonNode loras = JSON.readTree(served.http().get("/api/v1/local/loras").body());
+        JsonNode names = JSON.readTree(served.http().get("/api/v1/local/samplers").body());
+
+        assertThat(loras.path("backend").asText()).isEqualTo("comfyui");
+        assertThat(loras.at("/loras/1/name").asText()).isEqualTo(installedName());
+        assertThat(loras.at("/loras/1/job_key").asText()).isEqualTo("local:" + installedName());
+        assertThat(names.path("samplers")).hasSize(42);
+        assertThat(names.path("samplers").toString()).contains("\"euler_ancestral\"");
+        assertThat(names.path("schedulers").toString()).contains("\"karras\"").contains("\"normal\"");
     }
 }

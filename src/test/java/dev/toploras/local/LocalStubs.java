@@ -98,6 +98,32 @@ public final class LocalStubs {
                 .withHeader("Content-Type", "image/png").withBody(png)));
         c.stubFor(post(urlPathEqualTo("/queue")).willReturn(aResponse().withStatus(200)));
         c.stubFor(post(urlPathEqualTo("/interrupt")).willReturn(aResponse().withStatus(200)));
+        comfyObjectInfo(c, List.of("sd_xl_base_1.0.safetensors", "flux1-dev-fp8.safetensors"));
+    }
+
+    /** The reply body of a captured envelope under comfyui/captured (its README gives the provenance). */
+    public static com.fasterxml.jackson.databind.JsonNode captured(String file) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(fixture("comfyui/captured/" + file))
+                    .path("response").path("body");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * GET /object_info/KSampler as captured, and GET /object_info/CheckpointLoaderSimple as captured with
+     * {@code checkpoints} as its ckpt_name choices (the capture's server had only its tiny test checkpoint).
+     */
+    public static void comfyObjectInfo(WireMockServer c, List<String> checkpoints) {
+        c.stubFor(get(urlPathEqualTo("/object_info/KSampler")).willReturn(okJson(
+                captured("object_info_KSampler.json").toString())));
+        com.fasterxml.jackson.databind.JsonNode loader = captured("object_info_CheckpointLoaderSimple.json");
+        com.fasterxml.jackson.databind.node.ArrayNode names = (com.fasterxml.jackson.databind.node.ArrayNode)
+                loader.at("/CheckpointLoaderSimple/input/required/ckpt_name/0");
+        names.removeAll();
+        checkpoints.forEach(names::add);
+        c.stubFor(get(urlPathEqualTo("/object_info/CheckpointLoaderSimple")).willReturn(okJson(loader.toString())));
     }
 
     static String toJsonArray(List<String> names) {

@@ -43,6 +43,12 @@ public final class Http {
         return send(b.build());
     }
 
+    /** POST /api/v1/uploads: the image's bytes as the body, with their Content-Type. */
+    public HttpResponse<String> upload(byte[] image, String contentType) {
+        return send(request("/api/v1/uploads").header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build());
+    }
+
     public HttpResponse<byte[]> getBytes(String path, String... headers) {
         HttpRequest.Builder b = request(path).GET();
         if (headers.length > 0) {

@@ -30,8 +30,12 @@ public final class A1111Requests {
     public static String promptWithLoras(String prompt, List<WeightedLora> loras) {
         StringBuilder sb = new StringBuilder(prompt == null ? "" : prompt.strip());
         for (WeightedLora l : loras) {
-            sb.append(sb.isEmpty() ? "" : " ").append("<lora:").append(l.file().stem()).append(':')
-                    .append(weight(l.weight())).append('>');
+            // <lora:name:te:unet>; one number sets both (extensions-builtin/Lora/extra_networks_lora.py).
+            sb.append(sb.isEmpty() ? "" : " ").append("<lora:").append(l.file().stem()).append(':');
+            if (l.clip() != l.weight()) {
+                sb.append(weight(l.clip())).append(':');
+            }
+            sb.append(weight(l.weight())).append('>');
         }
         return sb.toString();
     }
@@ -48,6 +52,10 @@ public final class A1111Requests {
             names.add(n.path("alias").asText());
         }
         for (LoraFile f : files) {
+            if (f.path() == null && !names.contains(f.stem())) {
+                throw new LocalFailures.BackendRejected("a1111", "A1111 has no LoRA '" + f.stem() + "' installed;"
+                        + " GET /api/v1/local/loras lists the ones it has", Map.of("lora", f.stem()));
+            }
             if (!names.contains(f.stem())) {
                 throw new LocalFailures.BackendRejected("a1111", "A1111 does not list the LoRA " + f.stem()
                         + " after a refresh: set local.loras-dir (" + lorasDir + ") to A1111's models/Lora folder"
@@ -101,13 +109,13 @@ public final class A1111Requests {
         return out;
     }
 
-    /** The seed A1111 reports in info (it draws one for -1); the job's own when info says nothing. */
-    public static long seedUsed(ObjectMapper json, JsonNode reply, long requested) {
+    /** The info of a txt2img reply, a JSON document in a string (processing.py Processed.js); empty if unreadable. */
+    public static JsonNode info(ObjectMapper json, JsonNode reply) {
         try {
             JsonNode info = json.readTree(reply.path("info").asText("{}"));
-            return info.path("seed").asLong(requested);
+            return info == null ? json.createObjectNode() : info;
         } catch (Exception e) {
-            return requested;
+            return json.createObjectNode();
         }
     }
 

@@ -35,7 +35,7 @@ public final class ComfyGraph {
             in.set("clip", link(json, clipFrom, clipIndex));
             in.put("lora_name", l.file().fileName());
             in.put("strength_model", l.weight());
-            in.put("strength_clip", l.weight());
+            in.put("strength_clip", l.clip());
             modelFrom = id;
             clipFrom = id;
             clipIndex = 1;

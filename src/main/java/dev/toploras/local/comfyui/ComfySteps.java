@@ -8,6 +8,7 @@ import dev.toploras.local.BackendReply;
 import dev.toploras.local.LocalFailures;
 import dev.toploras.local.LocalSettings;
 import dev.toploras.local.RenderJob;
+import dev.toploras.local.SamplerNames;
 import dev.toploras.local.WeightedLora;
 import dev.toploras.local.loras.LoraFile;
 import java.io.IOException;
@@ -50,6 +51,10 @@ public final class ComfySteps {
             throw new LocalFailures.BackendRejected("comfyui", "GET /models/loras did not answer JSON", Map.of());
         }
         for (LoraFile f : files) {
+            if (f.path() == null && !names.contains(f.fileName())) {
+                throw new LocalFailures.BackendRejected("comfyui", "ComfyUI has no LoRA '" + f.fileName() + "' installed;"
+                        + " GET /api/v1/local/loras lists the ones it has", Map.of("lora", f.fileName()));
+            }
             if (!names.contains(f.fileName())) {
                 throw new LocalFailures.BackendRejected("comfyui", "ComfyUI does not list the LoRA " + f.fileName()
                         + " in its loras folder: set local.loras-dir (" + f.path().getParent() + ") to ComfyUI's"
@@ -57,6 +62,82 @@ public final class ComfySteps {
                         Map.of("lora", f.fileName()));
             }
         }
+    }
+
+    /**
+     * The job with params.sampler and params.scheduler as ComfyUI spells them, checked against the lists of
+     * GET /object_info/KSampler (input.required.sampler_name[0] and scheduler[0], as the captured reply shows); a
+     * name ComfyUI does not have fails the job listing the ones it has. A user's workflow sets its own sampler.
+     */
+    public Map<String, Object> withSampling(Map<String, Object> job, int status, byte[] body) {
+        if (settings.comfyWorkflow() != null) {
+            return job;
+        }
+        JsonNode required = objectInfo(status, body, "KSampler");
+        String sampler = sampler(RenderJob.of(job));
+        String scheduler = RenderJob.scheduler(job);
+        String[] both = scheduler == null ? SamplerNames.composite(sampler) : null;
+        if (both != null) {
+            sampler = both[0];
+            scheduler = both[1];
+        }
+        scheduler = scheduler != null ? scheduler : settings.scheduler();
+        return RenderJob.withSampling(job,
+                SamplerNames.resolve(new SamplerNames.Lookup("comfyui", "sampler"), sampler,
+                        choices(required.path("sampler_name")), SamplerNames.A1111_SAMPLERS),
+                SamplerNames.resolve(new SamplerNames.Lookup("comfyui", "scheduler"), scheduler,
+                        choices(required.path("scheduler")), SamplerNames.A1111_SCHEDULERS));
+    }
+
+    /**
+     * Fails before anything is queued when ComfyUI has no file of the mapped checkpoint (GET
+     * /object_info/CheckpointLoaderSimple, input.required.ckpt_name[0]); a user's workflow loads its own models.
+     */
+    public void checkCheckpoint(Map<String, Object> job, int status, byte[] body) {
+        if (settings.comfyWorkflow() != null) {
+            return;
+        }
+        String checkpoint = settings.checkpointFor(RenderJob.of(job).modelId());
+        List<String> files = choices(objectInfo(status, body, "CheckpointLoaderSimple").path("ckpt_name")).stream()
+                .map(f -> f.replace('\\', '/')).toList();
+        if (!files.contains(checkpoint.replace('\\', '/'))) {
+            throw new LocalFailures.CheckpointMissing("comfyui", checkpoint, files);
+        }
+    }
+
+    private JsonNode objectInfo(int status, byte[] body, String nodeClass) {
+        if (status / 100 != 2) {
+            throw new LocalFailures.BackendUnavailable("comfyui", url, "GET /object_info/" + nodeClass
+                    + " answered HTTP " + status);
+        }
+        JsonNode required = BackendReply.tree(json, "comfyui", body, status).path(nodeClass).path("input")
+                .path("required");
+        if (required.isMissingNode()) {
+            throw new LocalFailures.BackendRejected("comfyui", "ComfyUI has no node " + nodeClass, Map.of());
+        }
+        return required;
+    }
+
+    /** A COMBO input's choices: [[choice, ...], {options}]. */
+    private static List<String> choices(JsonNode input) {
+        List<String> out = new java.util.ArrayList<>();
+        input.path(0).forEach(c -> out.add(c.asText()));
+        return out;
+    }
+
+    /** For GET /api/v1/local/samplers: ComfyUI's sampler and scheduler lists from GET /object_info/KSampler. */
+    public Map<String, Object> names(int status, byte[] body) {
+        JsonNode required = objectInfo(status, body, "KSampler");
+        return Map.of("samplers", choices(required.path("sampler_name")), "schedulers",
+                choices(required.path("scheduler")));
+    }
+
+    /** For GET /api/v1/local/loras: ComfyUI's GET /models/loras. */
+    public List<Map<String, Object>> installed(int status, byte[] body) {
+        if (status / 100 != 2) {
+            throw new LocalFailures.BackendUnavailable("comfyui", url, "GET /models/loras answered HTTP " + status);
+        }
+        return dev.toploras.local.InstalledLoras.fromComfy(BackendReply.tree(json, "comfyui", body, status));
     }
 
     /** The POST /prompt body: the built graph, or the user's workflow filled in. */
@@ -73,9 +154,14 @@ public final class ComfySteps {
             } catch (IOException e) {
                 throw new LocalFailures.WorkflowInvalid(file, "it cannot be read as JSON (" + e.getMessage() + ")");
             }
-            graph = ComfyWorkflow.fill(json, template, file, r, checkpoint, loras);
+            graph = ComfyWorkflow.fill(json, ComfyInputs.fillImages(template, file, ComfyInputs.names(job)), file,
+                    r, checkpoint, loras);
         } else {
-            graph = ComfyGraph.build(json, r, checkpoint, sampler(r), settings.scheduler(), loras);
+            graph = ComfyGraph.build(json, r, checkpoint, sampler(r), scheduler(job), loras);
+            if (!ComfyInputs.names(job).isEmpty()) {
+                ComfyInputs.toImageToImage(json, graph, ComfyInputs.names(job),
+                        dev.toploras.local.LocalInputs.strength(job));
+            }
         }
         ObjectNode body = json.createObjectNode();
         body.set("prompt", graph);
@@ -87,7 +173,9 @@ public final class ComfySteps {
     public Map<String, Object> meta(Map<String, Object> job, List<Map<String, Object>> loras) {
         RenderJob r = RenderJob.of(job);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("params", r.used(sampler(r), settings.checkpointFor(r.modelId())));
+        Map<String, Object> params = r.used(sampler(r), settings.checkpointFor(r.modelId()));
+        params.put("scheduler", scheduler(job));
+        m.put("params", params);
         m.put("workflow", settings.comfyWorkflow() == null ? "built-in" : settings.comfyWorkflow().toString());
         m.put("loras", loras);
         return m;
@@ -140,8 +228,21 @@ public final class ComfySteps {
         return Map.of("delete", List.of(promptId));
     }
 
+    /**
+     * The POST /interrupt body that stops this prompt only: server.py's interrupt handler interrupts when the
+     * prompt_id is the one running and does nothing otherwise (an empty body would stop whatever runs).
+     */
+    public Map<String, Object> interrupt(String promptId) {
+        return Map.of("prompt_id", promptId);
+    }
+
     private String sampler(RenderJob r) {
         return r.sampler() != null ? r.sampler() : settings.sampler();
+    }
+
+    private String scheduler(Map<String, Object> job) {
+        String s = RenderJob.scheduler(job);
+        return s != null ? s : settings.scheduler();
     }
 
 

@@ -116,7 +116,8 @@ public final class ComfyWorkflow {
             in.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
                 if (LORA_WEIGHT.equals(in.get(name).asText(null))) {
-                    in.put(name, l.weight());
+                    // A job's separate CLIP strength goes to the loader's clip input (LoraLoader: strength_clip).
+                    in.put(name, "strength_clip".equals(name) ? l.clip() : l.weight());
                 }
                 if (last != null && upstream.containsKey(name)) {
                     // A LoRA loader passes through what it reads: its k-th linked input comes out as output k.
