@@ -3,7 +3,6 @@ package dev.toploras.demo;
 import dev.toploras.generation.PictureText;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -33,18 +32,7 @@ final class LabelledPng {
             g.setFont(title.font());
             g.drawString(title.text(), x, y);
             Font plain = PictureText.font(Font.PLAIN, Math.max(9, big / 2));
-            for (String text : lines.subList(1, lines.size())) {
-                PictureText.Line line = PictureText.line(plain, text);
-                g.setFont(line.font());
-                FontMetrics fm = g.getFontMetrics();
-                for (String part : PictureText.wrap(line.text(), fm, w - 2 * x, 4)) {
-                    y += fm.getHeight();
-                    if (y > h - 4) {
-                        return png(img);
-                    }
-                    g.drawString(part, x, y);
-                }
-            }
+            PictureText.draw(g, plain, lines.subList(1, lines.size()), new PictureText.Box(x, y, w - 2 * x, h - 4, 4));
         } finally {
             g.dispose();
         }

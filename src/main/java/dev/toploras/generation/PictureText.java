@@ -63,6 +63,30 @@ public final class PictureText {
         return new Line(font, spelled(font, t));
     }
 
+    /** Where a block of lines goes: left edge, first baseline, width, the lowest baseline allowed, lines per text. */
+    public record Box(int x, int y, int width, int bottom, int maxLinesEach) {
+    }
+
+    /**
+     * Draws each text in {@code font} (or a font that has its characters, else spelled out), wrapped to the box,
+     * stopping at its bottom; each text starts on a new line below the previous baseline.
+     */
+    public static void draw(java.awt.Graphics2D g, Font font, List<String> texts, Box box) {
+        int y = box.y();
+        for (String text : texts) {
+            Line line = line(font, text);
+            g.setFont(line.font());
+            FontMetrics fm = g.getFontMetrics();
+            for (String part : wrap(line.text(), fm, box.width(), box.maxLinesEach())) {
+                y += fm.getHeight();
+                if (y > box.bottom()) {
+                    return;
+                }
+                g.drawString(part, box.x(), y);
+            }
+        }
+    }
+
     /** Each run of characters {@code font} cannot draw as [U+XXXX ...]; the rest as it is. */
     static String spelled(Font font, String text) {
         StringBuilder out = new StringBuilder();

@@ -4,7 +4,6 @@ import dev.toploras.jobs.JobParams;
 import dev.toploras.jobs.JobRequest;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -62,19 +61,8 @@ public final class PreviewProcessor {
             job.loras().forEach((id, weight) -> lines.add("lora: " + id + " x" + weight));
             lines.add(numbers(job.params(), w, h));
             lines.add("prompt: " + job.params().prompt());
-            for (String text : lines) {
-                // Each line in a font that has its characters (a Chinese prompt), or spelled out: never boxes.
-                PictureText.Line line = PictureText.line(plain, text);
-                g.setFont(line.font());
-                FontMetrics fm = g.getFontMetrics();
-                for (String part : PictureText.wrap(line.text(), fm, w - 2 * x, 6)) {
-                    y += fm.getHeight();
-                    if (y > h - 2) {
-                        return encode(img, g);
-                    }
-                    g.drawString(part, x, y);
-                }
-            }
+            // Each line in a font that has its characters (a Chinese prompt), or spelled out: never boxes.
+            PictureText.draw(g, plain, lines, new PictureText.Box(x, y, w - 2 * x, h - 2, 6));
         } finally {
             g.dispose();
         }
