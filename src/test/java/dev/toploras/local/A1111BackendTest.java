@@ -99,15 +99,7 @@ class A1111BackendTest {
                 .willReturn(okJson("null")).willSetStateTo("scanned"));
         a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/loras")).inScenario("scan").whenScenarioStateIs("scanned")
                 .willReturn(okJson(listed)));
-        a1111.stubFor(post(urlPathEqualTo("/internal/progress")).willReturn(okJson(
-                LocalStubs.fixture("a1111/internal_progress_active.json"))));
-        a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/samplers")).willReturn(okJson(
-                LocalStubs.fixture("a1111/samplers.json"))));
-        a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/schedulers")).willReturn(okJson(
-                LocalStubs.fixture("a1111/schedulers.json"))));
-        a1111.stubFor(get(urlPathEqualTo("/sdapi/v1/sd-models")).willReturn(okJson(
-                LocalStubs.fixture("a1111/sd_models.json"))));
-        a1111.stubFor(post(urlPathEqualTo("/sdapi/v1/interrupt")).willReturn(okJson("{}")));
+        LocalStubs.a1111Lists(a1111);
         a1111.stubFor(post(urlPathEqualTo("/sdapi/v1/txt2img")).willReturn(okJson(txt2imgReply)
                 .withFixedDelay(150)));
     }

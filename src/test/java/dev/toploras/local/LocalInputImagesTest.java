@@ -118,6 +118,7 @@ class LocalInputImagesTest {
     void should_send_img2img_with_the_image_and_the_strength_to_a1111() throws Exception {
         backend.stubFor(get(urlPathEqualTo("/sdapi/v1/loras")).willReturn(okJson("[]")));
         backend.stubFor(post(urlPathEqualTo("/sdapi/v1/refresh-loras")).willReturn(okJson("null")));
+        LocalStubs.a1111Lists(backend);
         backend.stubFor(get(urlPathEqualTo("/sdapi/v1/progress")).willReturn(okJson(
                 LocalStubs.fixture("a1111/progress_running.json"))));
         backend.stubFor(post(urlPathEqualTo("/sdapi/v1/img2img")).willReturn(okJson(

@@ -126,6 +126,19 @@ public final class LocalStubs {
         c.stubFor(get(urlPathEqualTo("/object_info/CheckpointLoaderSimple")).willReturn(okJson(loader.toString())));
     }
 
+    /**
+     * What A1111 answers around a render: its sampler, scheduler and checkpoint lists (a1111/README.md gives the
+     * source of each), this task's progress as the active one, and interrupt.
+     */
+    public static void a1111Lists(WireMockServer a) {
+        a.stubFor(post(urlPathEqualTo("/internal/progress")).willReturn(okJson(
+                fixture("a1111/internal_progress_active.json"))));
+        a.stubFor(get(urlPathEqualTo("/sdapi/v1/samplers")).willReturn(okJson(fixture("a1111/samplers.json"))));
+        a.stubFor(get(urlPathEqualTo("/sdapi/v1/schedulers")).willReturn(okJson(fixture("a1111/schedulers.json"))));
+        a.stubFor(get(urlPathEqualTo("/sdapi/v1/sd-models")).willReturn(okJson(fixture("a1111/sd_models.json"))));
+        a.stubFor(post(urlPathEqualTo("/sdapi/v1/interrupt")).willReturn(okJson("{}")));
+    }
+
     static String toJsonArray(List<String> names) {
         StringBuilder sb = new StringBuilder("[");
         for (String n : names) {
