@@ -155,7 +155,11 @@ public final class JobRequestReader {
         if (loras.isObject()) {
             double sum = out.values().stream().mapToDouble(Double::doubleValue).sum();
             if (backend != Backend.LOCAL && Math.abs(sum - 1.0) > WEIGHT_TOLERANCE) {
-                throw new InvalidJobRequestException("loras", "loras weights must sum to 1.0, they sum to " + sum
+                throw new InvalidJobRequestException("loras", out.size() == 1
+                        ? "a single LoRA goes to ModelScope at weight 1.0, this one has " + sum + ": give it 1.0 (or"
+                        + " its id as a string), or ask for \"backend\": \"local\", which applies the weight as given"
+                        + " (with backend " + backend.wire() + " the job may run on ModelScope)"
+                        : "loras weights must sum to 1.0, they sum to " + sum
                         + "; e.g. {\"a/lora\": 0.6, \"b/lora\": 0.4} (ModelScope's rule; with \"backend\": \"local\""
                         + " each weight is applied as given)");
             }
