@@ -66,7 +66,9 @@ class InputImagesTest {
                 "inbox.poll-delay", "50",
                 "inputs.max-bytes", String.valueOf(MAX_BYTES),
                 "api.max-body-bytes", "1048576",
-                "server.public-url", "https://loras.example.org/"));
+                "server.public-url", "https://loras.example.org/",
+                // the image stubs listen on 127.0.0.1 (InputUrlFetchTest: refused without this)
+                "inputs.allow-private-urls", "true"));
     }
 
     @AfterAll
