@@ -16,6 +16,7 @@ call :command %*
 set "TL_FLAGS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmx512m -XX:-UsePerfData"
 if /i "%TL_CMD%"=="serve" set "TL_FLAGS="
 if /i "%TL_CMD%"=="worker" set "TL_FLAGS="
+if /i "%TL_CMD%"=="demo" set "TL_FLAGS="
 "%TL_JAVA%" %TL_FLAGS% %TOP_LORAS_JAVA_OPTS% -jar "%TL_JAR%" %*
 exit /b %ERRORLEVEL%
 

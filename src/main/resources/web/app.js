@@ -68,9 +68,28 @@ async function load(task) {
       tasksSwitcher(e.details.available_tasks || []);
       $('#freshness').textContent = '';
       $('#summary').textContent = `Nothing cached for ${view.task || 'this task'} yet: press Refresh to fetch the leaderboard.`;
+      explainLastFailure(view.task);
     } else {
       problem(`Could not load the leaderboard: ${e.message}`);
     }
+  }
+}
+
+/** Why a refresh failed, and, when ModelScope could not be reached, how to point the runtime at a mirror. */
+function refreshFailure(error) {
+  const unreachable = error.code === 'upstream_unavailable';
+  return `${error.message}${unreachable ? ' — no access to ModelScope from this machine? Start serve with MODELSCOPE_BASE_URL=http://your-mirror:port (or set modelscope.base-url in the home folder\'s application.properties), or try `top-loras demo`, which runs offline.' : ''}`;
+}
+
+/** Nothing cached: when the refresh `serve` ran at start (or the last one) failed, say why instead of only "press Refresh". */
+async function explainLastFailure(task) {
+  try {
+    const { runs } = await get('/api/v1/runs' + query({ kind: 'refresh', limit: 20 }));
+    const last = (runs || []).find((r) => !r.params || !r.params.task || r.params.task === task);
+    if (!last || last.state !== 'failed' || !last.error || view.records.length) return;
+    $('#summary').textContent = `Nothing cached for ${task || 'this task'}: the last refresh failed: ${refreshFailure(last.error)} Press Refresh to try again.`;
+  } catch {
+    // the summary already says to press Refresh
   }
 }
 
@@ -256,7 +275,7 @@ async function followRun(runId) {
       status.textContent = `Refreshing: ${c.done ?? 0} / ${c.items ?? '?'} done, ${c.warnings ?? 0} warnings, ${c.failed ?? 0} failed`;
       if (run.state !== 'running') {
         status.textContent = `Refresh ${run.state.replaceAll('_', ' ')}: ${c.done ?? 0} / ${c.items ?? 0} done, ${c.warnings ?? 0} warnings`
-          + (run.error ? ` — ${run.error.message}` : '');
+          + (run.error ? ` — ${refreshFailure(run.error)}` : '');
         break;
       }
       await new Promise((ok) => setTimeout(ok, 500));

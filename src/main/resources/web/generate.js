@@ -8,12 +8,15 @@ const PRESETS = 'toploras.presets';
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 const $ = (s) => document.querySelector(s);
 
-const state = { loras: [], weights: {}, task: '', views: new Map(), image: null };
+const state = { loras: [], weights: {}, task: '', views: new Map(), image: null, touched: new Set() };
 let form;
 
 export function initStudio({ getShortlist, onJobsChanged }) {
   form = $('#gen-form');
-  form.addEventListener('input', () => check(false));
+  // A field's error shows once the user has changed it, or at Generate: not on a form nobody has typed in (leaving
+  // a field is no change: the prompt has the focus when the form opens).
+  const touch = (e) => { const n = e.target?.name; if (n) state.touched.add(n.startsWith('weight-') ? 'weights' : n); };
+  form.addEventListener('input', (e) => { touch(e); check(false); });
   form.addEventListener('submit', (e) => { e.preventDefault(); submit(); });
   $('#seed-random').addEventListener('click', () => { form.seed.value = randomSeed(); check(false); });
   $('#export').addEventListener('click', exportJson);
@@ -45,6 +48,7 @@ export function openStudio(records, task) {
   if (!form.steps.value) form.steps.value = s.steps;
   if (!form.guidance.value) form.guidance.value = s.guidance;
   renderLoras();
+  state.touched.clear();
   const need = imageNeed(task, state.loras);
   $('#gen-image-need').textContent = need ? '(needed by this LoRA)' : '(optional)';
   check(false);
@@ -149,10 +153,12 @@ function formState() {
 function check(showAll) {
   const req = buildRequest(formState());
   const errors = validate(req);
+  if (showAll) Object.keys(errors).forEach((n) => state.touched.add(n));
+  const shown = Object.fromEntries(Object.entries(errors).filter(([n]) => state.touched.has(n)));
   for (const p of form.querySelectorAll('.field-error')) {
     const name = p.dataset.for;
     const input = form.elements[name];
-    const msg = errors[name] || '';
+    const msg = shown[name] || '';
     // Every field the reason line counts shows why, so "Fix 2 fields" is never said with no field marked.
     p.textContent = msg;
     if (input && input.setAttribute) {
@@ -163,14 +169,15 @@ function check(showAll) {
   }
   const f = fit(req.model_id, state.loras);
   const need = state.image ? '' : imageNeed(state.task, state.loras);
-  const problems = Object.keys(errors).length;
+  // Only errors shown count here: with untouched mistakes Generate stays enabled, and pressing it shows them.
+  const problems = Object.keys(shown).length;
   const submit = $('#gen-submit');
   submit.disabled = !f.ok || !!need || problems > 0;
   $('#gen-compare').disabled = !req.params.prompt;
-  const names = Object.keys(errors).map(fieldLabel).join(', ');
+  const names = Object.keys(shown).map(fieldLabel).join(', ');
   $('#gen-reason').textContent = !f.ok ? f.reason : need ? `${need}.`
     : problems ? `Fix ${problems} field${problems > 1 ? 's' : ''} to generate: ${names}.` : '';
-  return { req, errors, ok: f.ok && !need && !problems };
+  return { req, errors, ok: f.ok && !need && !Object.keys(errors).length };
 }
 
 /** The input image: dropped, pasted or picked, uploaded at once (POST /api/v1/uploads), shown as a thumbnail. */

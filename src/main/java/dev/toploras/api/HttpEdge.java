@@ -147,6 +147,18 @@ public final class HttpEdge {
         router.route("/api/*").order(-999).handler(c -> (isUpload(c) ? uploadBody : jsonBody).handle(c));
         router.route("/assets/*").order(-1000).handler(this::guard);
         // SSE is a long-lived, streamed response: served here rather than through a Camel exchange.
+        // Camel writes the OpenAPI description's server from X-Forwarded-Host (useXForwardHeaders), else from the
+        // bind address (http://0.0.0.0): the Host the client asked is the URL it reached this server at.
+        router.route(HttpMethod.GET, "/api/openapi.json").order(-900).handler(c -> {
+            String host = c.request().getHeader("Host");
+            if (c.request().getHeader("X-Forwarded-Host") == null && host != null && host.matches("[A-Za-z0-9.:\\[\\]-]{1,300}")) {
+                c.request().headers().set("X-Forwarded-Host", host);
+                if (c.request().getHeader("X-Forwarded-Proto") == null) {
+                    c.request().headers().set("X-Forwarded-Proto", c.request().scheme());
+                }
+            }
+            c.next();
+        });
         router.route(HttpMethod.GET, "/api/v1/generate/:job_id/events").order(-900)
                 .handler(c -> events.handle(c, c.pathParam("job_id")));
         router.route(HttpMethod.GET, "/assets/covers/*").order(-900).handler(c -> serve(c, "/assets/covers/", covers,
@@ -203,7 +215,10 @@ public final class HttpEdge {
     private void guard(RoutingContext ctx) {
         if (!apiKey.isEmpty() && !authorized(ctx)) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            error(ctx, ErrorCode.UNAUTHORIZED, "send the API key as 'Authorization: Bearer <key>' or 'X-API-Key'");
+            // A wrong key and no key are different mistakes: say which (never what the key is).
+            error(ctx, ErrorCode.UNAUTHORIZED, givenKey(ctx) == null
+                    ? "this runtime needs its API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key'"
+                    : "the API key sent is not this runtime's api.key: check the key you were given");
             return;
         }
         String length = ctx.request().getHeader("Content-Length");
@@ -215,10 +230,14 @@ public final class HttpEdge {
         ctx.next();
     }
 
-    private boolean authorized(RoutingContext ctx) {
+    private static String givenKey(RoutingContext ctx) {
         String auth = ctx.request().getHeader("Authorization");
-        String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
+        return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
                 : ctx.request().getHeader("X-API-Key");
+    }
+
+    private boolean authorized(RoutingContext ctx) {
+        String given = givenKey(ctx);
         return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
                 apiKey.getBytes(StandardCharsets.UTF_8));
     }

@@ -85,6 +85,8 @@ public final class WebApp {
 
     public void install(Router router) {
         router.route(HttpMethod.GET, "/").order(-900).handler(c -> serve(c, "index.html"));
+        // Browsers ask for /favicon.ico whatever the page links: the same icon.
+        router.route(HttpMethod.GET, "/favicon.ico").order(-900).handler(c -> serve(c, "favicon.svg"));
         router.route(HttpMethod.GET, "/web/*").order(-900).handler(c -> serve(c, c.normalizedPath().substring(5)));
     }
 

@@ -211,7 +211,8 @@ public final class CatalogSteps {
     }
 
     public void store(String text, CatalogRun run) {
-        cache.write(run.getCacheFile(), text);
+        // After a Ctrl-C the new cache is never written (the previous one stays); once written, the fetch finishes.
+        dev.toploras.runtime.Interruption.PROCESS.commit(() -> cache.write(run.getCacheFile(), text));
         run.runHandle().finish(null);
         LOG.info("wrote {} ({} LoRAs)", home.relative(run.getCacheFile()), run.top().size());
     }

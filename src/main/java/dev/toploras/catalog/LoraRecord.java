@@ -14,6 +14,8 @@ import java.util.List;
  * {@code rank_change}, {@code downloads_delta} and {@code likes_delta} are null when the record was not in the
  * previous snapshot (rank_change also when that snapshot was in another order), {@code downloads_per_day} when no
  * snapshot inside history.window (and at least an hour old) holds it. They are all null in a cache written without the catalog-trends step.
+ *
+ * <p>{@code weight_file}: the revision and file the local backends download (null when the listing names none).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record LoraRecord(
@@ -41,7 +43,20 @@ public record LoraRecord(
         Double downloadsPerDay,
         Instant firstSeenAt,
         @JsonProperty("is_new") Boolean isNew,
-        Boolean needsImage) {
+        Boolean needsImage,
+        WeightFile weightFile) {
+
+    /** A record with its history fields and image need, before its weight file is known (older caches have none). */
+    public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,
+                      String coverLocal, long downloads, long likes, String license, List<String> tagsCn,
+                      List<String> tagsEn, List<String> baseModels, String visionFoundation, List<String> triggerWords,
+                      Instant updatedAt, String modelscopeUrl, Integer rank, Integer rankChange, Long downloadsDelta,
+                      Long likesDelta, Double downloadsPerDay, Instant firstSeenAt, Boolean isNew,
+                      Boolean needsImage) {
+        this(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license, tagsCn, tagsEn,
+                baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange, downloadsDelta,
+                likesDelta, downloadsPerDay, firstSeenAt, isNew, needsImage, null);
+    }
 
     /** A record with its history fields, before its image need is known (older caches have none). */
     public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,
@@ -51,7 +66,7 @@ public record LoraRecord(
                       Long likesDelta, Double downloadsPerDay, Instant firstSeenAt, Boolean isNew) {
         this(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license, tagsCn, tagsEn,
                 baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange, downloadsDelta,
-                likesDelta, downloadsPerDay, firstSeenAt, isNew, false);
+                likesDelta, downloadsPerDay, firstSeenAt, isNew, false, null);
     }
 
     /** A record as ModelScope lists it, before history is known. */
@@ -75,19 +90,27 @@ public record LoraRecord(
     public LoraRecord withNeedsImage(boolean needs) {
         return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license,
                 tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange,
-                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, needs);
+                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, needs, weightFile);
+    }
+
+    /** The record with its weight file as the listing names it (revision, path, size), or null when not known. */
+    public LoraRecord withWeightFile(WeightFile w) {
+        return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license,
+                tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange,
+                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, needsImage,
+                w == null || w.namesNothing() ? null : w);
     }
 
     public LoraRecord withCoverLocal(String path) {
         return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, path, downloads, likes, license,
                 tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange,
-                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, needsImage);
+                downloadsDelta, likesDelta, downloadsPerDay, firstSeenAt, isNew, needsImage, weightFile);
     }
 
     public LoraRecord withTrend(Trend t) {
         return new LoraRecord(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license,
                 tagsCn, tagsEn, baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, t.rank(),
                 t.rankChange(), t.downloadsDelta(), t.likesDelta(), t.downloadsPerDay(), t.firstSeenAt(), t.isNew(),
-                needsImage);
+                needsImage, weightFile);
     }
 }

@@ -20,6 +20,11 @@ public final class ExitCode {
     /** No job with that id in cache/outputs/, or (trends) no history for the task yet. */
     public static final int NOT_FOUND = 8;
 
+    /** submit --wait: no serve runs for the home, so nothing would take the request; it waits in inbox/. */
+    public static final int NOT_SERVED = 9;
+    /** Ctrl-C stopped a one-shot command before its work was done (128 + SIGINT, as shells report it). */
+    public static final int INTERRUPTED = 130;
+
     private ExitCode() {
     }
 }

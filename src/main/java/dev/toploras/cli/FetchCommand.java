@@ -128,6 +128,11 @@ public final class FetchCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
         }
+        String readOnly = parent.home().cannotWrite(parent.home().cache());
+        if (readOnly != null) {
+            err.println("top-loras: " + readOnly);
+            return ExitCode.CONFIG;
+        }
         return parent.withRuntime(overrides, runtime -> {
             CatalogSteps steps = runtime.bean("catalogSteps", CatalogSteps.class);
             List<String> wanted = tasks == null || tasks.isEmpty() ? steps.settings().tasks() : tasks;

@@ -44,7 +44,15 @@ public final class ServeCommand implements Callable<Integer> {
             flags.put("server.host", host.trim());
         }
         return parent.runUntilStopped(flags, runtime -> "serving " + runtime.home().root() + ": web page and API on "
-                + url(runtime) + ", inbox " + runtime.home().relative(runtime.home().inbox()) + "/ (Ctrl-C to stop)");
+                + url(runtime) + ", " + inbox(runtime) + " (Ctrl-C to stop)");
+    }
+
+    /** The inbox it takes files from, or why it has none (a read-only home). */
+    static String inbox(TopLorasRuntime runtime) {
+        java.nio.file.Path dir = java.nio.file.Path.of(runtime.context().resolvePropertyPlaceholders("{{inbox.dir}}"));
+        String problem = runtime.home().cannotWrite(dir);
+        return problem == null ? "inbox " + runtime.home().relative(dir) + "/"
+                : "no inbox (" + problem + ")";
     }
 
     /** The URL a browser on this machine opens: a wildcard bind address is reached through loopback. */

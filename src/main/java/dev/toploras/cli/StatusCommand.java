@@ -53,12 +53,31 @@ public final class StatusCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         if (java.nio.file.Files.isRegularFile(rejected)) {
-            System.out.println(jobId + "  rejected by the inbox: " + java.nio.file.Files.readString(rejected).strip());
+            System.out.println(jobId + "  rejected by the inbox: " + reason(rejected) + " (" + home.relative(rejected)
+                    + ")");
+            return ExitCode.JOB_NOT_SUCCEEDED;
+        }
+        java.nio.file.Path cancelled = home.inbox().resolve(CancelCommand.CANCELLED).resolve(jobId + ".json");
+        if (java.nio.file.Files.isRegularFile(cancelled)) {
+            System.out.println(jobId + "  cancelled while it waited in the inbox (request kept as "
+                    + home.relative(cancelled) + ")");
             return ExitCode.JOB_NOT_SUCCEEDED;
         }
         System.err.println("top-loras: no job '" + jobId + "' under " + home.relative(home.cache().resolve("outputs"))
                 + " or in " + home.relative(home.inbox()) + "/");
         return ExitCode.NOT_FOUND;
+    }
+
+    /** An inbox reason file ({code, message, details}) as one line: "code: message (field ...)". */
+    static String reason(java.nio.file.Path file) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode r = Json.mapper().readTree(file.toFile());
+            String field = r.path("details").path("field").asText("");
+            return r.path("code").asText("invalid_request") + ": " + r.path("message").asText("")
+                    + (field.isEmpty() || field.equals("$") ? "" : " (field " + field + ")");
+        } catch (java.io.IOException e) {
+            return "see " + file;
+        }
     }
 
     static void print(Home home, JobStore store, JobDocument d) {

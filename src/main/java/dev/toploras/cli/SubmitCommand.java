@@ -66,10 +66,19 @@ public final class SubmitCommand implements Callable<Integer> {
         }
         ObjectMapper json = Json.mapper();
         JsonNode request;
+        if (!Files.isRegularFile(file)) {
+            System.err.println("top-loras: no file " + file + (Files.exists(file) ? " (it is not a regular file)" : "")
+                    + "; give the path of a job request, a JSON file as in the README");
+            return ExitCode.USAGE;
+        }
         try {
             request = json.readTree(Files.readAllBytes(file));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // the parser's own message without its "Source: REDACTED (...)" location dump
+            System.err.println("top-loras: " + file + " is not valid JSON: " + e.getOriginalMessage() + Json.where(e));
+            return ExitCode.USAGE;
         } catch (IOException e) {
-            System.err.println("top-loras: cannot read " + file + " as JSON: " + e.getMessage());
+            System.err.println("top-loras: cannot read " + file + ": " + e.getMessage());
             return ExitCode.USAGE;
         }
         if (request == null || !request.isObject()) {
@@ -101,6 +110,11 @@ public final class SubmitCommand implements Callable<Integer> {
         }
         Home home = parent.home();
         Path inboxFile = home.inbox().resolve(jobId + ".json");
+        String readOnly = home.cannotWrite(home.inbox());
+        if (readOnly != null) {
+            System.err.println("top-loras: " + readOnly);
+            return ExitCode.CONFIG;
+        }
         // The images first, each atomically: the job that names them must find them complete when it is read.
         JsonNode refs = request.path("images");
         for (int i = 0; i < toCopy.size(); i++) {
@@ -110,6 +124,12 @@ public final class SubmitCommand implements Callable<Integer> {
         }
         AtomicFiles.write(inboxFile, json.writeValueAsBytes(request));
         System.out.println("submitted " + jobId + " (" + home.relative(inboxFile) + ")");
+        if (await && !dev.toploras.inbox.InboxLock.served(home.inbox())) {
+            System.err.println("top-loras: nothing serves " + home.relative(home.inbox()) + "/ (no `top-loras serve`"
+                    + " is running for " + home.root() + "): the request waits there; start serve to run it, then `status "
+                    + jobId + "`");
+            return ExitCode.NOT_SERVED;
+        }
         return await ? follow(home, jobId, inboxFile.getFileName().toString()) : ExitCode.OK;
     }
 
@@ -190,11 +210,7 @@ public final class SubmitCommand implements Callable<Integer> {
                 return StatusCommand.exitCode(doc.get());
             }
             if (doc.isEmpty() && Files.exists(rejected)) {
-                try {
-                    System.err.println("top-loras: rejected: " + Files.readString(rejected).strip());
-                } catch (IOException e) {
-                    System.err.println("top-loras: rejected, see " + rejected);
-                }
+                System.err.println("top-loras: rejected by the inbox: " + StatusCommand.reason(rejected));
                 return ExitCode.JOB_NOT_SUCCEEDED;
             }
             Thread.sleep(200); // a CLI waiting on files; the runtime itself never sleeps like this

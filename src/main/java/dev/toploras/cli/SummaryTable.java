@@ -33,6 +33,10 @@ final class SummaryTable {
                     where, rows.size(), r.pagesFetched(), r.elapsedMs() / 1000.0, r.coversDownloaded(),
                     r.coversUnchanged(), failed);
         }
+        if (!r.fromCache() && r.document() != null && rows.size() < r.document().limit()) {
+            out.printf("%d LoRAs, fewer than the %d asked for: that is all the listing returned for %s%n",
+                    rows.size(), r.document().limit(), r.task());
+        }
     }
 
     private static String cut(String s, int n) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = TopLorasCommand.Version.class,
         description = "Leaderboard of popular ModelScope LoRAs, and text-to-image jobs for them.",
-        subcommands = {FetchCommand.class, ServeCommand.class, SubmitCommand.class, StatusCommand.class,
+        subcommands = {FetchCommand.class, ServeCommand.class, DemoCommand.class, SubmitCommand.class, StatusCommand.class,
             CancelCommand.class, TrendsCommand.class, WorkerCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
             "5:output failed its JSON Schema; nothing replaced",
             "6:configuration or route file error",
             "7:job failed, cancelled or rejected; cancel: the job has already ended",
-            "8:no such job, or no history for the task"})
+            "8:no such job, or no history for the task",
+            "9:submit --wait: no serve runs for this home (the request waits in inbox/)",
+            "130:interrupted (Ctrl-C) before the work was done"})
 public final class TopLorasCommand implements Runnable {
     // INHERIT: `fetch --home DIR` works as well as `--home DIR fetch`; the value lands in this one field.
     @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:TOP_LORAS_HOME:-.}",
@@ -68,7 +70,7 @@ public final class TopLorasCommand implements Runnable {
         if (!settingsAreKnown()) {
             return ExitCode.USAGE;
         }
-        Started started = start(commandFlags);
+        Started started = start(home(), commandFlags, dev.toploras.modelscope.ModelScopeToken.fromEnvironment());
         if (started.runtime() == null) {
             return started.exitCode();
         }
@@ -85,9 +87,11 @@ public final class TopLorasCommand implements Runnable {
     }
 
     /** A start-up failure (a YAML or configuration error) is printed as one line; its exit code comes back. */
-    private Started start(java.util.Map<String, String> commandFlags) {
+    private Started start(Home at, java.util.Map<String, String> commandFlags,
+                          java.util.function.Supplier<java.util.Optional<String>> token) {
         try {
-            return new Started(dev.toploras.runtime.TopLorasRuntime.start(home(), overrides(commandFlags)), 0);
+            return new Started(dev.toploras.runtime.TopLorasRuntime.start(at, overrides(commandFlags), token,
+                    java.time.Clock.systemUTC()), 0);
         } catch (Exception e) {
             Failures.Verdict v = Failures.startup(e);
             System.err.println("top-loras: " + v.message());
@@ -102,17 +106,33 @@ public final class TopLorasCommand implements Runnable {
     public int runUntilStopped(java.util.Map<String, String> commandFlags,
                                java.util.function.Function<dev.toploras.runtime.TopLorasRuntime, String> banner)
             throws InterruptedException {
+        return runUntilStopped(new Stoppable(home(), dev.toploras.modelscope.ModelScopeToken.fromEnvironment(),
+                () -> { }), commandFlags, banner);
+    }
+
+    /** Where a long-running runtime lives, its ModelScope token, and what else stops with it. */
+    public record Stoppable(Home home, java.util.function.Supplier<java.util.Optional<String>> token,
+                            Runnable alsoStop) {
+    }
+
+    /** {@link #runUntilStopped(java.util.Map, java.util.function.Function)} in another home, with another token. */
+    public int runUntilStopped(Stoppable what, java.util.Map<String, String> commandFlags,
+                               java.util.function.Function<dev.toploras.runtime.TopLorasRuntime, String> banner)
+            throws InterruptedException {
         if (!settingsAreKnown()) {
+            what.alsoStop().run();
             return ExitCode.USAGE;
         }
-        Started started = start(commandFlags);
+        Started started = start(what.home(), commandFlags, what.token());
         if (started.runtime() == null) {
+            what.alsoStop().run();
             return started.exitCode();
         }
         dev.toploras.runtime.TopLorasRuntime runtime = started.runtime();
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runtime.close();
+            what.alsoStop().run();
             stopped.countDown();
         }, "top-loras-shutdown"));
         System.err.println("top-loras: " + banner.apply(runtime));
@@ -141,16 +161,32 @@ public final class TopLorasCommand implements Runnable {
 
     /** Runs a command in this JVM as tests do: the log level is left as it is. */
     public static int run(String... args) {
-        return new CommandLine(new TopLorasCommand()).execute(args);
+        return commandLine(new TopLorasCommand()).execute(args);
+    }
+
+    /**
+     * The command line with one-line usage errors: picocli would print its whole usage text after a value it
+     * cannot convert (--limit 100000000000), and name an unknown option without our prefix or a suggestion.
+     */
+    static CommandLine commandLine(TopLorasCommand root) {
+        CommandLine cli = new CommandLine(root);
+        cli.setParameterExceptionHandler((ex, args) -> {
+            System.err.println("top-loras: " + UsageErrors.line(ex));
+            return ExitCode.USAGE;
+        });
+        return cli;
     }
 
     /** Runs a command as the process's one command: its log level is set from the command and --verbose first. */
     public static int runProcess(String... args) {
         TopLorasCommand root = new TopLorasCommand();
-        CommandLine cli = new CommandLine(root);
+        CommandLine cli = commandLine(root);
         cli.setExecutionStrategy(parsed -> {
-            Logging.configure(parsed.subcommand() == null ? null : parsed.subcommand().commandSpec().name(),
-                    root.verbose);
+            String command = parsed.subcommand() == null ? null : parsed.subcommand().commandSpec().name();
+            Logging.configure(command, root.verbose);
+            if (command != null && !java.util.Set.of("serve", "worker", "demo").contains(command)) {
+                CtrlC.stopsOneShot(command);
+            }
             return new CommandLine.RunLast().execute(parsed);
         });
         return cli.execute(args);

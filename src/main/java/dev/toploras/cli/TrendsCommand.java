@@ -55,6 +55,11 @@ public final class TrendsCommand implements Callable<Integer> {
             err.println("top-loras: --task needs a ModelScope task name, e.g. --task text-to-image-synthesis");
             return ExitCode.USAGE;
         }
+        if (window != null && !positiveDuration(window.trim())) {
+            err.println("top-loras: --window must be a positive duration with a unit, such as 36h or 7d, got '"
+                    + window + "'");
+            return ExitCode.USAGE;
+        }
         Map<String, String> overrides = new HashMap<>();
         if (window != null) {
             overrides.put("history.window", window);
@@ -70,6 +75,14 @@ public final class TrendsCommand implements Callable<Integer> {
             Duration w = settings.history().window();
             return print(out, err, t, store, new CatalogCache(Json.mapper()).read(cacheFile), w, limit);
         });
+    }
+
+    private static boolean positiveDuration(String v) {
+        try {
+            return v.matches("\\d+(ms|s|m|h|d)") && org.apache.camel.util.TimeUtils.toMilliSeconds(v) > 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     static int print(PrintStream out, PrintStream err, String task, HistoryStore store, Optional<CacheDocument> cache,

@@ -73,7 +73,7 @@ public final class GenerationBeans implements CamelConfiguration {
         ctx.getRegistry().bind("comfyInputs", new dev.toploras.local.comfyui.ComfyInputs(inputStore, json));
         ctx.getRegistry().bind("a1111Inputs", new dev.toploras.local.a1111.A1111Inputs(inputStore));
         ctx.getRegistry().bind("inboxGate", new dev.toploras.inbox.InboxGate(
-                java.nio.file.Path.of(settings.text("inbox.dir")), json));
+                java.nio.file.Path.of(settings.text("inbox.dir")), json, settings.inboxIncompleteWait()));
         ctx.getRegistry().bind("requestTokens", requestTokens);
         ctx.getRegistry().bind("jobRequestReader", requestReader);
         ctx.getRegistry().bind("inference", inference);

@@ -24,6 +24,11 @@ public final class JobEvents {
         store.progress(doc(jobId), stage(stage), percent, message);
     }
 
+    /** Whether a cancel was requested: for a watcher that must stop a blocked read rather than throw. */
+    public boolean cancelRequested(String jobId) {
+        return store.cancelRequested(doc(jobId));
+    }
+
     /** Throws {@link JobCancelledException} once a cancel was requested; backends call it between steps. */
     public void checkCancel(String jobId) {
         if (store.cancelRequested(doc(jobId))) {

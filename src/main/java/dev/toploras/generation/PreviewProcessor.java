@@ -4,18 +4,13 @@ import dev.toploras.jobs.JobParams;
 import dev.toploras.jobs.JobRequest;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import javax.imageio.ImageIO;
 
 /**
  * The built-in local backend: a deterministic PNG at the requested size that says, in the picture and in
@@ -59,52 +54,38 @@ public final class PreviewProcessor {
             int y = big + Math.max(2, h / 24);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, big));
             g.drawString("LOCAL PREVIEW", x, y);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, small));
-            FontMetrics fm = g.getFontMetrics();
+            Font plain = PictureText.font(Font.PLAIN, small);
             List<String> lines = new ArrayList<>();
             lines.add("not a model output: drawn from the job's parameters");
             lines.add("model: " + job.modelId());
             job.loras().forEach((id, weight) -> lines.add("lora: " + id + " x" + weight));
-            JobParams p = job.params();
-            lines.add("size " + w + "x" + h + "  seed " + p.seed() + "  steps " + p.steps() + "  guidance "
-                    + p.guidance());
-            lines.addAll(wrap("prompt: " + p.prompt(), fm, w - 2 * x, 6));
-            for (String line : lines) {
-                y += fm.getHeight();
-                if (y > h - 2) {
-                    break;
-                }
-                g.drawString(line, x, y);
-            }
+            lines.add(numbers(job.params(), w, h));
+            lines.add("prompt: " + job.params().prompt());
+            // Each line in a font that has its characters (a Chinese prompt), or spelled out: never boxes.
+            PictureText.draw(g, plain, lines, new PictureText.Box(x, y, w - 2 * x, h - 2, 6));
         } finally {
             g.dispose();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
-        try {
-            ImageIO.write(img, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not encode the preview PNG: " + e.getMessage(), e);
-        }
-        return out.toByteArray();
+        return encode(img, g);
     }
 
-    private static List<String> wrap(String text, FontMetrics fm, int width, int maxLines) {
-        List<String> out = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.split("\\s+")) {
-            if (line.length() > 0 && fm.stringWidth(line + " " + word) > width) {
-                out.add(line.toString());
-                line.setLength(0);
-                if (out.size() == maxLines) {
-                    out.set(maxLines - 1, out.get(maxLines - 1) + " …");
-                    return out;
-                }
-            }
-            line.append(line.length() == 0 ? "" : " ").append(word);
+    /** The parameters line: only what the job set (a left-out step count is not "null"). */
+    static String numbers(JobParams p, int w, int h) {
+        StringBuilder sb = new StringBuilder("size " + w + "x" + h);
+        if (p.seed() != null) {
+            sb.append("  seed ").append(p.seed());
         }
-        if (line.length() > 0) {
-            out.add(line.toString());
+        if (p.steps() != null) {
+            sb.append("  steps ").append(p.steps());
         }
-        return out;
+        if (p.guidance() != null) {
+            sb.append("  guidance ").append(p.guidance());
+        }
+        return sb.toString();
+    }
+
+    private static byte[] encode(BufferedImage img, Graphics2D g) {
+        g.dispose();
+        return PngBytes.of(img);
     }
 }

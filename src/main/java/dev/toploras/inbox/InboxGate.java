@@ -40,15 +40,32 @@ public final class InboxGate implements GenericFileFilter<File>, PollingConsumer
     private static final String EXT = ".json";
     private final Path inbox;
     private final ObjectMapper json;
+    private final java.time.Duration incompleteWait;
 
-    public InboxGate(Path inbox, ObjectMapper json) {
+    public InboxGate(Path inbox, ObjectMapper json, java.time.Duration incompleteWait) {
         this.inbox = inbox;
         this.json = json;
+        this.incompleteWait = incompleteWait;
     }
 
+    /**
+     * Regular files only, and not one a writer is still filling: the read lock (size and time unchanged for
+     * inbox.read-lock-min-age) cannot tell a slow writer's pause from the end, so a file that ends in the middle of
+     * its JSON document is left for a later poll while it was changed within inbox.incomplete-wait; after that it
+     * is read (and rejected as invalid JSON).
+     */
     @Override
     public boolean accept(GenericFile<File> file) {
-        return file.getFile() != null && Files.isRegularFile(file.getFile().toPath(), LinkOption.NOFOLLOW_LINKS);
+        if (file.getFile() == null || !Files.isRegularFile(file.getFile().toPath(), LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        Path p = file.getFile().toPath();
+        try {
+            java.time.Instant changed = Files.getLastModifiedTime(p).toInstant();
+            return changed.plus(incompleteWait).isBefore(java.time.Instant.now()) || !PartialJson.endsMidDocument(p);
+        } catch (IOException e) {
+            return true; // the route reads it and says what is wrong
+        }
     }
 
     @Override

@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /**
  * Turns a request that passed schemas/job-request.schema.json into a {@link JobRequest}, checking what a schema
- * cannot: the task is one the runtime knows, ids cannot climb out of their folder, LoRA weights sum to 1.0 for a job
+ * cannot: the task is one the runtime knows, ids cannot climb out of their folder, model and LoRA ids follow
+ * {@link ModelId} (user text that reaches a URI must never be read as Camel placeholders or endpoint options), LoRA weights sum to 1.0 for a job
  * ModelScope may run (API-Inference refuses other sums; a local backend applies each weight as given), and the size
  * is within 64..2048 on each side.
  */
@@ -68,7 +69,8 @@ public final class JobRequestReader {
             throw new InvalidJobRequestException("params.prompt", "params.prompt is required and may not be blank");
         }
         checkSize(params);
-        return new JobRequest(jobId, task, text(n, "model_id"), loras(n.path("loras"), backend), params, backend,
+        String modelId = ModelId.parse("model_id", text(n, "model_id")).toString();
+        return new JobRequest(jobId, task, modelId, loras(n.path("loras"), backend), params, backend,
                 text(n, "idempotency_key"), images(n.path("images")), java.util.List.of(),
                 n.path("allow_base_mismatch").asBoolean(false));
     }
@@ -139,7 +141,13 @@ public final class JobRequestReader {
                     ? e.getValue().path("model").asDouble() : e.getValue().asDouble()));
         }
         for (String id : out.keySet()) {
-            checkInstalled(id, backend);
+            // A ModelScope id reaches ModelScope's URIs: it must follow the one id rule (user text is never read as
+            // a Camel placeholder or an endpoint option); an installed LoRA's name has its own rule (LoraKey).
+            if (LoraKey.isInstalled(id)) {
+                checkInstalled(id, backend);
+            } else {
+                ModelId.parse("loras", id);
+            }
         }
         for (Map.Entry<String, Double> w : out.entrySet()) {
             checkWeight("loras." + w.getKey(), w.getValue(), backend);
@@ -147,7 +155,11 @@ public final class JobRequestReader {
         if (loras.isObject()) {
             double sum = out.values().stream().mapToDouble(Double::doubleValue).sum();
             if (backend != Backend.LOCAL && Math.abs(sum - 1.0) > WEIGHT_TOLERANCE) {
-                throw new InvalidJobRequestException("loras", "loras weights must sum to 1.0, they sum to " + sum
+                throw new InvalidJobRequestException("loras", out.size() == 1
+                        ? "a single LoRA goes to ModelScope at weight 1.0, this one has " + sum + ": give it 1.0 (or"
+                        + " its id as a string), or ask for \"backend\": \"local\", which applies the weight as given"
+                        + " (with backend " + backend.wire() + " the job may run on ModelScope)"
+                        : "loras weights must sum to 1.0, they sum to " + sum
                         + "; e.g. {\"a/lora\": 0.6, \"b/lora\": 0.4} (ModelScope's rule; with \"backend\": \"local\""
                         + " each weight is applied as given)");
             }

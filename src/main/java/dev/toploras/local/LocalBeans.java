@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.generation.JobEvents;
 import dev.toploras.local.a1111.A1111Steps;
 import dev.toploras.local.comfyui.ComfySteps;
+import dev.toploras.local.loras.ListedWeights;
 import dev.toploras.local.loras.LoraStore;
 import dev.toploras.local.loras.LoraSteps;
 import dev.toploras.runtime.Home;
+import dev.toploras.runtime.ReplyBounds;
 import dev.toploras.runtime.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +37,17 @@ public final class LocalBeans implements CamelConfiguration {
         LoraStore store = new LoraStore(local.lorasDir(), local.maxLoraBytes());
         ctx.getRegistry().bind("localSettings", local);
         ctx.getRegistry().bind("localTiming", new LocalTiming());
-        ctx.getRegistry().bind("localRenderTimeout", new CallTimeout(local.timeout()));
-        ctx.getRegistry().bind("loraDownloadTimeout", new CallTimeout(settings.duration("local.lora-download-timeout")));
-        ctx.getRegistry().bind("localProbeTimeout", new CallTimeout(java.time.Duration.ofSeconds(2)));
+        ReplyBounds replies = ReplyBounds.ofReplies(settings);
+        ctx.getRegistry().bind("localRenderTimeout", new CallTimeout(local.timeout(), replies));
+        // A LoRA streams to disk: its cap is local.max-lora-bytes (the store's own check, with a clearer error,
+        // comes first), its stall local.lora-download-timeout and its whole-download time local.lora-download-deadline.
+        ctx.getRegistry().bind("loraDownloadTimeout", new CallTimeout(settings.duration("local.lora-download-timeout"),
+                new ReplyBounds(local.maxLoraBytes() + LoraStore.BUFFER + 1, "local.max-lora-bytes",
+                        settings.duration("local.lora-download-deadline"), "local.lora-download-deadline")));
+        ctx.getRegistry().bind("localProbeTimeout", new CallTimeout(java.time.Duration.ofSeconds(2), replies));
         ctx.getRegistry().bind("loraSteps", new LoraSteps(store, json, events,
-                settings.duration("local.lora-listing-ttl")));
+                settings.duration("local.lora-listing-ttl"), new ListedWeights(home.cache(), json),
+                settings.text("local.lora-revision")));
         ctx.getRegistry().bind("comfySteps", new ComfySteps(local, json, settings.text("local.comfyui.url")));
         ctx.getRegistry().bind("a1111Steps", new A1111Steps(local, json, events, settings.text("local.a1111.url")));
         // local.backend was resolved (and written back when empty) by GenerationBeans, which runs first.

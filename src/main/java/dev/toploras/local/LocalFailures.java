@@ -73,6 +73,16 @@ public final class LocalFailures {
         }
     }
 
+    /** The listing names the weight file with a sha256 that is no sha256: nothing is named or fetched after it. */
+    public static final class LoraHashInvalid extends LocalBackendException {
+        public LoraHashInvalid(String modelId, String file, String listed) {
+            super(ErrorCode.UPSTREAM_REJECTED, "ModelScope lists the sha256 of " + file + " (" + modelId + ") as '"
+                    + (listed.length() > 80 ? listed.substring(0, 80) + "..." : listed) + "', which is not 64 hex"
+                    + " characters; the file was not fetched or used, try again later or report the model",
+                    details("model_id", modelId, "file", file));
+        }
+    }
+
     /** The downloaded bytes are not the file ModelScope listed. */
     public static final class LoraChecksumMismatch extends LocalBackendException {
         public LoraChecksumMismatch(String modelId, String file, String expected, String actual) {

@@ -3,6 +3,7 @@ package dev.toploras.modelscope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.catalog.LoraRecord;
+import dev.toploras.catalog.WeightFile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -134,7 +135,8 @@ public final class LoraNormalizer {
                 firstNonBlank(text(r, "VisionFoundation"), text(muse.path("model"), "stableDiffusionVersion")),
                 triggerWords(r),
                 updatedAt(r),
-                siteUrl + "/models/" + id).withNeedsImage(rules.needsImage(tasks(r), baseModels)));
+                siteUrl + "/models/" + id).withNeedsImage(rules.needsImage(tasks(r), baseModels))
+                .withWeightFile(weightFile(r)));
     }
 
     /** The task names of a record's {@code Tasks} list ({@code [{"Name": "image-to-image"}]}; null when none). */
@@ -147,6 +149,36 @@ public final class LoraNormalizer {
             }
         }
         return out;
+    }
+
+    /**
+     * The first version's revision and weight file: modelVersion.modelUrl {@code modelscope://owner/name?revision=v1},
+     * stats.fileList (the first .safetensors) and fileSizes at the same index. Null when no version names them.
+     */
+    private static WeightFile weightFile(JsonNode r) {
+        for (JsonNode v : r.path("MuseInfo").path("versions")) {
+            String url = text(v.path("modelVersion"), "modelUrl");
+            String revision = null;
+            int q = url == null ? -1 : url.indexOf("revision=");
+            if (q >= 0) {
+                String rest = url.substring(q + "revision=".length());
+                int amp = rest.indexOf('&');
+                revision = amp >= 0 ? rest.substring(0, amp) : rest;
+            }
+            JsonNode files = v.path("stats").path("fileList");
+            JsonNode sizes = v.path("stats").path("fileSizes");
+            for (int i = 0; i < files.size(); i++) {
+                String f = files.get(i).asText("");
+                if (f.toLowerCase(java.util.Locale.ROOT).endsWith(".safetensors")) {
+                    JsonNode size = sizes.path(i);
+                    return new WeightFile(revision, f, size.canConvertToLong() ? size.asLong() : null);
+                }
+            }
+            if (revision != null) {
+                return new WeightFile(revision, null, null);
+            }
+        }
+        return null;
     }
 
     /** The first cover of the first version that has one; the top-level CoverImages only as a fallback. */

@@ -63,10 +63,22 @@ public final class CoreBeans implements CamelConfiguration {
                 s.integer("camel.component.http.connections-per-route"));
     }
 
-    /** camel-http's client setup: no cookie specs (cookies are off; see HttpConnections). */
+    /** camel-http's client setup: every reply bounded in size and time, no cookie specs (see ReplyBounds). */
     @BindToRegistry("httpClientSetup")
-    public org.apache.camel.component.http.HttpClientConfigurer httpClientSetup() {
-        return HttpConnections.withoutCookieSpecs();
+    public org.apache.camel.component.http.HttpClientConfigurer httpClientSetup(CamelContext ctx) {
+        return ReplyBounds.ofReplies(settings(ctx));
+    }
+
+    /**
+     * The client setup of image downloads (covers.endpoint, generation.output-endpoint): the same deadline, and a
+     * cap that lets the largest image either flow accepts through to its own, clearer size check.
+     */
+    @BindToRegistry("imageReplies")
+    public org.apache.camel.component.http.HttpClientConfigurer imageReplies(CamelContext ctx) {
+        Settings s = settings(ctx);
+        long largest = Math.max(s.longValue("covers.max-bytes"), s.longValue("generation.max-image-bytes"));
+        return new ReplyBounds(largest + 1, "generation.max-image-bytes", s.duration("http.reply-deadline"),
+                "http.reply-deadline");
     }
 
     @Override

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.cookie.CookieSpecFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.socket.ConnectionSocketFactory;
 import org.apache.hc.client5.http.socket.LayeredConnectionSocketFactory;
@@ -43,16 +41,6 @@ final class HttpConnections {
         pool.setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(t).build());
         pool.setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build());
         return pool;
-    }
-
-    /**
-     * The camel-http client setup (`camel.component.http(s).http-client-configurer=#httpClientSetup`): an empty
-     * cookie-spec registry. Cookies are off (cookie-management-disabled), yet Apache HttpClient's builder would
-     * otherwise make its default registry, which loads and parses the whole public suffix list (a 318 KB file, a
-     * few MB of heap kept for the life of the process) on every start, for specs no request can use.
-     */
-    static HttpClientConfigurer withoutCookieSpecs() {
-        return builder -> builder.setDefaultCookieSpecRegistry(RegistryBuilder.<CookieSpecFactory>create().build());
     }
 
     /** The system's default TLS socket factory, made on first use. */

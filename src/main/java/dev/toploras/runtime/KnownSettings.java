@@ -62,6 +62,11 @@ public final class KnownSettings {
         return m;
     }
 
+    /** Every known key. */
+    public java.util.Set<String> keys() {
+        return java.util.Collections.unmodifiableSet(defaults.keySet());
+    }
+
     /** Throws on the first key that is unknown or whose value does not fit the type of its default. */
     public void check(Map<String, String> sets) {
         sets.forEach(this::check);

@@ -20,6 +20,23 @@ public final class RetryLog implements Processor {
         if (cause == null) {
             cause = exchange.getException();
         }
-        LOG.warn("retry {} of {}: {}", attempt, max, cause == null ? "unknown failure" : cause.getMessage());
+        LOG.warn("retry {} of {}: {}", attempt, max, reason(cause));
+    }
+
+    /**
+     * Why the call failed, in words on every attempt: the JDK caches a failed DNS lookup, and the cached failure's
+     * message is only the host name (so retries 2 and 3 said just "www.modelscope.cn").
+     */
+    static String reason(Throwable cause) {
+        if (cause == null) {
+            return "unknown failure";
+        }
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof java.net.UnknownHostException) {
+                String host = c.getMessage() == null ? "?" : c.getMessage().split(":")[0].trim();
+                return "unknown host " + host + " (the name does not resolve: no network, or no DNS for it)";
+            }
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

@@ -106,6 +106,11 @@ public final class Settings {
                 duration("history.window"));
     }
 
+    /** How long the inbox waits for a file that ends mid-document to be finished before rejecting it. */
+    public Duration inboxIncompleteWait() {
+        return duration("inbox.incomplete-wait");
+    }
+
     /** Jobs may name the configured catalog tasks and text-to-image-synthesis, the one ModelScope generates for. */
     public GenerationSettings generation(List<String> catalogTasks) {
         LinkedHashSet<String> tasks = new LinkedHashSet<>(catalogTasks);

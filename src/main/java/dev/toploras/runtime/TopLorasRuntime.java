@@ -19,11 +19,14 @@ public final class TopLorasRuntime implements AutoCloseable {
     private final Main main;
     private final Home home;
     private final ProducerTemplate template;
+    /** Held while a serve takes files from its inbox (submit --wait looks for it); null otherwise. */
+    private final dev.toploras.inbox.InboxLock inboxLock;
 
-    private TopLorasRuntime(Main main, Home home) {
+    private TopLorasRuntime(Main main, Home home, dev.toploras.inbox.InboxLock inboxLock) {
         this.main = main;
         this.home = home;
         this.template = main.getCamelContext().createProducerTemplate();
+        this.inboxLock = inboxLock;
     }
 
     public static TopLorasRuntime start(Home home, Map<String, String> overrides) throws Exception {
@@ -60,14 +63,22 @@ public final class TopLorasRuntime implements AutoCloseable {
         if (worker) {
             main.configure().addConfiguration(new dev.toploras.broker.WorkerBeans(home, scratch));
         }
-        overrides.forEach(main::addOverrideProperty);
+        layered(home, overrides).forEach(main::addOverrideProperty);
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void beforeConfigure(org.apache.camel.main.BaseMainSupport m) {
+                environmentAsFallback(m.getCamelContext());
+            }
+        });
         try {
             main.start();
         } catch (Exception e) {
             main.stop();
             throw e;
         }
-        return new TopLorasRuntime(main, home);
+        dev.toploras.inbox.InboxLock lock = serve ? dev.toploras.inbox.InboxLock.hold(java.nio.file.Path.of(
+                main.getCamelContext().resolvePropertyPlaceholders("{{inbox.dir}}"))) : null;
+        return new TopLorasRuntime(main, home, lock);
     }
 
     /**
@@ -87,11 +98,23 @@ public final class TopLorasRuntime implements AutoCloseable {
     public static Settings settingsWithoutStarting(Home home, Map<String, String> overrides) {
         DefaultCamelContext ctx = new DefaultCamelContext(false);
         ctx.getPropertiesComponent().setLocation(propertyLocations(home));
+        environmentAsFallback(ctx);
         Properties props = new Properties();
-        props.putAll(overrides);
+        props.putAll(layered(home, overrides));
         ctx.getPropertiesComponent().setOverrideProperties(props);
         ctx.build();
         return Settings.of(ctx);
+    }
+
+    /** Flags and --set over environment variables over files: see {@link EnvironmentLayer}. */
+    private static Map<String, String> layered(Home home, Map<String, String> overrides) {
+        return EnvironmentLayer.under(overrides, KnownSettings.of(home).keys(), System::getenv);
+    }
+
+    private static void environmentAsFallback(CamelContext ctx) {
+        ((org.apache.camel.component.properties.PropertiesComponent) ctx.getPropertiesComponent())
+                .setEnvironmentVariableMode(
+                        org.apache.camel.component.properties.PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_FALLBACK);
     }
 
     public CamelContext context() {
@@ -118,5 +141,8 @@ public final class TopLorasRuntime implements AutoCloseable {
             // closing a template cannot lose data
         }
         main.stop();
+        if (inboxLock != null) {
+            inboxLock.close();
+        }
     }
 }

@@ -18,6 +18,9 @@ public final class AtomicFiles {
     private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> READABLE =
             java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
 
+    /** Temp files not yet renamed or deleted, so a process stopped by Ctrl-C can remove what it was writing. */
+    private static final java.util.Set<Path> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private AtomicFiles() {
     }
 
@@ -96,7 +99,9 @@ public final class AtomicFiles {
         try {
             Path dir = target.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            return Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            LIVE.add(tmp);
+            return tmp;
         } catch (IOException e) {
             throw new UncheckedIOException("could not create a temp file beside " + target + ": " + e.getMessage(), e);
         }
@@ -114,6 +119,7 @@ public final class AtomicFiles {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        LIVE.remove(tmp);
     }
 
     /** Copies at most {@code maxBytes} from {@code in} into {@code out}; returns the count, or -1 when over the cap. */
@@ -131,7 +137,13 @@ public final class AtomicFiles {
         return total;
     }
 
+    /** Deletes every temp file this process has open for writing: for a process about to stop mid-write. */
+    public static void deleteLiveTemps() {
+        LIVE.forEach(AtomicFiles::deleteQuietly);
+    }
+
     public static void deleteQuietly(Path p) {
+        LIVE.remove(p);
         try {
             Files.deleteIfExists(p);
         } catch (IOException ignored) {

@@ -58,7 +58,11 @@ class ApiSecurityTest {
                 assertThat(r.statusCode()).as(path).isEqualTo(401);
                 assertThat(r.body()).contains("\"code\":\"unauthorized\"");
             }
-            assertThat(http.get("/api/health", "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
+            HttpResponse<String> wrong = http.get("/api/health", "Authorization", "Bearer wrong");
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            // a wrong key and a missing one are told apart (and the key is never echoed)
+            assertThat(wrong.body()).contains("is not this runtime's api.key").doesNotContain("wrong", "k-123");
+            assertThat(http.get("/api/health").body()).contains("needs its API key");
             assertThat(http.get("/api/health", "Authorization", "Bearer k-123").statusCode()).isEqualTo(200);
             assertThat(http.get("/api/health", "X-API-Key", "k-123").statusCode()).isEqualTo(200);
         }

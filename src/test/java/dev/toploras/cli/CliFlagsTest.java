@@ -154,4 +154,39 @@ class CliFlagsTest {
         String t = line.strip();
         return t.endsWith(".") || t.endsWith(".)") || t.endsWith(":") || t.endsWith("?");
     }
+
+    @Test
+    void should_exit_2_in_one_line_for_a_limit_too_large_for_a_number_not_the_usage_text() {
+        assertThat(run("fetch", "--limit", "100000000000")).isEqualTo(ExitCode.USAGE);
+        assertOneLineBeforeStart("--limit needs a whole number", "100000000000");
+        assertThat(console.stdout()).isEmpty();
+    }
+
+    @Test
+    void should_suggest_the_nearest_option_for_a_misspelt_one() {
+        assertThat(run("fetch", "--limt", "10")).isEqualTo(ExitCode.USAGE);
+        assertOneLineBeforeStart("unknown option '--limt'", "did you mean --limit?");
+    }
+
+    @Test
+    void should_exit_2_naming_the_window_flag_for_a_bad_trends_window() {
+        assertThat(run("trends", "--window", "7x")).isEqualTo(ExitCode.USAGE);
+        assertOneLineBeforeStart("--window must be a positive duration", "'7x'");
+        assertThat(console.stderr()).doesNotContain("history.window");
+    }
+
+    @Test
+    void should_say_no_file_for_a_submit_of_a_file_that_does_not_exist() {
+        assertThat(run("submit", home.resolve("missing.json").toString())).isEqualTo(ExitCode.USAGE);
+        assertOneLineBeforeStart("no file", "missing.json");
+        assertThat(console.stderr()).doesNotContain("as JSON");
+    }
+
+    @Test
+    void should_give_line_and_column_without_the_parsers_internals_for_a_broken_request_file() throws Exception {
+        Path req = Files.writeString(home.resolve("broken.json"), "{\"job_id\": \"x\",\n  oops}");
+        assertThat(run("submit", req.toString())).isEqualTo(ExitCode.USAGE);
+        assertOneLineBeforeStart("is not valid JSON", "line 2, column");
+        assertThat(console.stderr()).doesNotContain("REDACTED", "StreamReadFeature", "Source:");
+    }
 }

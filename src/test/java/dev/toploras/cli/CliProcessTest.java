@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.toploras.support.AppProcess;
 import dev.toploras.support.Http;
 import dev.toploras.support.Listings;
 import dev.toploras.support.Stubs;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -46,10 +46,7 @@ class CliProcessTest {
     }
 
     ProcessBuilder java(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.toploras.App"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectOutput(home.resolve("stdout.txt").toFile())
+        return new ProcessBuilder(AppProcess.command(args)).redirectOutput(home.resolve("stdout.txt").toFile())
                 .redirectError(home.resolve("stderr.txt").toFile());
     }
 
@@ -94,5 +91,26 @@ class CliProcessTest {
                 p.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    void should_let_the_base_url_flag_win_over_the_environment_variable() throws Exception {
+        ProcessBuilder pb = java("fetch", "--home", home.toString(), "--base-url", "http://localhost:" + wm.port(),
+                "--force-refresh", "--set", "retries.max=0");
+        pb.environment().put("MODELSCOPE_BASE_URL", "http://127.0.0.1:9");
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(read("stderr.txt")).isZero();
+        assertThat(read("stdout.txt")).contains("alice/glow");
+    }
+
+    @Test
+    void should_still_take_the_base_url_from_the_environment_over_the_properties_files() throws Exception {
+        Files.writeString(home.resolve("application.properties"), "modelscope.base-url=http://127.0.0.1:9\n");
+        ProcessBuilder pb = java("fetch", "--home", home.toString(), "--force-refresh", "--set", "retries.max=0");
+        pb.environment().put("MODELSCOPE_BASE_URL", "http://localhost:" + wm.port());
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(read("stderr.txt")).isZero();
     }
 }

@@ -92,6 +92,15 @@ class FetchCommandTest {
     }
 
     @Test
+    void should_say_when_the_listing_has_fewer_loras_than_the_limit_asked() {
+        stubTwoLoras();
+
+        assertThat(fetch("--limit", "1000000", "--force-refresh")).as(stderr()).isEqualTo(ExitCode.OK);
+
+        assertThat(stdout()).contains("2 LoRAs, fewer than the 1000000 asked for: that is all the listing returned");
+    }
+
+    @Test
     void should_read_a_fresh_cache_without_any_request() {
         stubTwoLoras();
         assertThat(fetch("--force-refresh")).isZero();

@@ -107,7 +107,7 @@ class JobCommandsTest {
     void should_exit_7_when_cancel_finds_the_job_ended() {
         job("done-2", JobStatus.RUNNING, JobStatus.SUCCEEDED);
         assertThat(run("cancel", "done-2")).isEqualTo(ExitCode.JOB_NOT_SUCCEEDED);
-        assertThat(console.stderr()).contains("already succeeded");
+        assertThat(console.stderr()).contains("has already ended (succeeded)");
     }
 
     @Test
@@ -186,5 +186,77 @@ class JobCommandsTest {
         assertThat(run("submit", req.toString())).isEqualTo(ExitCode.USAGE);
         assertThat(console.stderr()).contains("loras weights must sum to 1.0");
         assertThat(home.resolve("inbox/w-1.json")).doesNotExist();
+    }
+
+    Path submitted(String id) throws Exception {
+        Path req = home.resolve(id + "-request.json");
+        Files.writeString(req, """
+                {"job_id": "%s", "task": "text-to-image-synthesis", "model_id": "Qwen/Qwen-Image",
+                 "loras": {"a/lora": 1.0}, "params": {"prompt": "A golden cat", "size": "1024x1024"}}
+                """.formatted(id));
+        return req;
+    }
+
+    @Test
+    void should_cancel_a_job_still_waiting_in_the_inbox_by_taking_its_file_out() throws Exception {
+        assertThat(run("submit", submitted("in-1").toString())).isEqualTo(ExitCode.OK);
+
+        assertThat(run("cancel", "in-1")).isEqualTo(ExitCode.OK);
+
+        assertThat(console.stdout()).contains("cancelled in-1: taken out of inbox/");
+        assertThat(home.resolve("inbox/in-1.json")).doesNotExist();
+        assertThat(home.resolve("inbox/.cancelled/in-1.json")).exists();
+        assertThat(run("status", "in-1")).isEqualTo(ExitCode.JOB_NOT_SUCCEEDED);
+        assertThat(console.stdout()).contains("in-1  cancelled while it waited in the inbox");
+    }
+
+    @Test
+    void should_say_at_once_with_exit_9_when_submit_waits_and_nothing_serves_the_inbox() throws Exception {
+        long start = System.nanoTime();
+        assertThat(run("submit", submitted("alone-1").toString(), "--wait")).isEqualTo(ExitCode.NOT_SERVED);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5000);
+        assertThat(console.stderr()).contains("top-loras: nothing serves inbox/", "status alone-1");
+        assertThat(home.resolve("inbox/alone-1.json")).exists();
+    }
+
+    @Test
+    void should_print_a_rejected_jobs_reason_as_words_not_json() throws Exception {
+        Path errors = Files.createDirectories(home.resolve("inbox/.error"));
+        Files.writeString(errors.resolve("r-8.json.error.json"), """
+                {"code": "invalid_request", "message": "unknown task", "details": {"field": "$.task"}, "file": "r-8.json"}
+                """);
+        assertThat(run("status", "r-8")).isEqualTo(ExitCode.JOB_NOT_SUCCEEDED);
+        assertThat(console.stdout()).contains("r-8  rejected by the inbox: invalid_request: unknown task (field $.task)")
+                .doesNotContain("{");
+    }
+
+    @Test
+    void should_name_a_read_only_home_with_its_path_when_submit_and_fetch_cannot_write() throws Exception {
+        Path req = submitted("ro-1");
+        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            // root writes anywhere: there the permission cannot make a home read-only
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(home), "running as root");
+            assertThat(run("submit", req.toString())).isEqualTo(ExitCode.CONFIG);
+            assertThat(console.stderr()).contains("top-loras: the home folder " + home + " is read-only")
+                    .doesNotContain("\tat ", "Exception");
+            assertThat(run("fetch", "--force-refresh")).isEqualTo(ExitCode.CONFIG);
+            assertThat(console.stderr()).doesNotContain("owned by another process", "Message History");
+        } finally {
+            Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void should_say_in_one_line_where_submit_and_fetch_cannot_write() throws Exception {
+        Path req = submitted("nw-1");
+        Files.writeString(home.resolve("inbox"), "a file where the inbox folder should be");
+        Files.writeString(home.resolve("cache"), "a file where the cache folder should be");
+
+        assertThat(run("submit", req.toString())).isEqualTo(ExitCode.CONFIG);
+        assertThat(run("fetch", "--force-refresh")).isEqualTo(ExitCode.CONFIG);
+
+        assertThat(console.stderr().lines().toList()).hasSize(2).allSatisfy(l -> assertThat(l)
+                .startsWith("top-loras: cannot write in " + home).contains("use a writable folder"));
     }
 }

@@ -75,6 +75,9 @@ class GenerationFlowTest {
                 "generation.poll-interval", "20",
                 "generation.poll-timeout", "1s",
                 "inbox.read-lock-min-age", "50",
+                // the unfinished files dropped here are abandoned ones: rejected after a second, not 30
+                // (a writer that pauses is waited for: InboxSlowWriterTest)
+                "inbox.incomplete-wait", "1s",
                 "inbox.poll-delay", "50"), () -> Optional.of(TOKEN), Clock.systemUTC());
     }
 

@@ -35,6 +35,16 @@ class JobRequestReaderTest {
         }
     }
 
+    @Test
+    void should_hint_at_weight_1_or_a_local_backend_for_a_single_lora_at_0_8_with_backend_auto() {
+        byte[] one = ("{\"job_id\": \"w-2\", \"task\": \"text-to-image-synthesis\", \"model_id\": \"Qwen/Qwen-Image\","
+                + " \"loras\": {\"a/one\": 0.8}, \"params\": {\"prompt\": \"a kite\"}, \"backend\": \"auto\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> reader.read(one)).isInstanceOf(InvalidJobRequestException.class)
+                .hasMessageContaining("a single LoRA goes to ModelScope at weight 1.0, this one has 0.8")
+                .hasMessageContaining("give it 1.0").hasMessageContaining("\"backend\": \"local\"");
+    }
+
     private static byte[] json(String loras, String backend) {
         return ("{\"task\": \"text-to-image-synthesis\", \"model_id\": \"Qwen/Qwen-Image\", \"loras\": " + loras
                 + ", \"params\": {\"prompt\": \"a kite\"}, \"backend\": \"" + backend + "\"}")

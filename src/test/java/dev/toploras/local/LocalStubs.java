@@ -126,6 +126,17 @@ public final class LocalStubs {
         c.stubFor(get(urlPathEqualTo("/object_info/CheckpointLoaderSimple")).willReturn(okJson(loader.toString())));
     }
 
+    /** `serve` settings for local.backend=comfyui against these stubs (an SDXL base model mapped to a checkpoint). */
+    public static java.util.Map<String, String> comfyConfig(String comfyUrl, String modelScopeUrl) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        m.put("local.backend", "comfyui");
+        m.put("local.comfyui.url", comfyUrl);
+        m.put("modelscope.base-url", modelScopeUrl);
+        m.put("local.checkpoints", "stabilityai/stable-diffusion-xl-base-1.0=sd_xl_base_1.0.safetensors");
+        m.put("local.poll-interval", "20");
+        return m;
+    }
+
     /**
      * What A1111 answers around a render: its sampler, scheduler and checkpoint lists (a1111/README.md gives the
      * source of each), this task's progress as the active one, and interrupt.

@@ -102,9 +102,9 @@ class LoraStoreTest {
     @Test
     void should_pick_the_only_weight_then_the_one_named_after_the_repo_then_the_largest_with_a_note() {
         ModelFile readme = new ModelFile("README.md", "README.md", 10, "");
-        ModelFile a = new ModelFile("ink-wash.safetensors", "ink-wash.safetensors", 100, "a");
-        ModelFile b = new ModelFile("ink-wash-epoch5.safetensors", "ink-wash-epoch5.safetensors", 300, "b");
-        ModelFile c = new ModelFile("other.safetensors", "other.safetensors", 200, "c");
+        ModelFile a = new ModelFile("ink-wash.safetensors", "ink-wash.safetensors", 100, "a".repeat(64));
+        ModelFile b = new ModelFile("ink-wash-epoch5.safetensors", "ink-wash-epoch5.safetensors", 300, "b".repeat(64));
+        ModelFile c = new ModelFile("other.safetensors", "other.safetensors", 200, "c".repeat(64));
 
         assertThat(LoraFilePicker.pick("p/ink-wash", List.of(readme, a)).file()).isEqualTo(a);
         assertThat(LoraFilePicker.pick("p/ink-wash", List.of(a, b, c)).file()).isEqualTo(a);
@@ -113,5 +113,55 @@ class LoraStoreTest {
         assertThat(guess.note().code()).isEqualTo("LORA_FILE_GUESSED");
         assertThatThrownBy(() -> LoraFilePicker.pick("p/ink-wash", List.of(readme)))
                 .isInstanceOf(LocalFailures.LoraFileMissing.class).hasMessageContaining("no .safetensors");
+    }
+
+    @Test
+    void should_refuse_a_listed_sha256_that_is_not_64_hex_before_it_names_anything() throws Exception {
+        LoraStore store = new LoraStore(dir, 1_000_000);
+        Files.createDirectories(dir.resolve("ink-wash-"));
+        for (String bad : new String[] {"/../../../..aaa" + "a".repeat(49), "a".repeat(63), "g".repeat(64),
+                "a".repeat(64) + "/", "${env:HOME}"}) {
+            ModelFile listed = new ModelFile(W.file(), W.file(), W.bytes().length, bad);
+
+            assertThatThrownBy(() -> LoraFilePicker.pick(W.modelId(), List.of(listed)))
+                    .isInstanceOf(LocalFailures.LoraHashInvalid.class).hasMessageContaining("not 64 hex")
+                    .extracting(e -> ((LocalFailures.LoraHashInvalid) e).problem().code()).isEqualTo("upstream_rejected");
+            assertThatThrownBy(() -> store.fileName(W.modelId(), listed))
+                    .isInstanceOf(LocalFailures.LoraHashInvalid.class);
+            assertThatThrownBy(() -> store.prepare(W.modelId(), listed))
+                    .isInstanceOf(LocalFailures.LoraHashInvalid.class);
+        }
+        assertThat(dir.resolve("ink-wash-")).isEmptyDirectory();
+        assertThat(dir.toFile().list()).containsExactly("ink-wash-");
+    }
+
+    @Test
+    void should_hash_a_stored_file_again_when_it_changed_and_remove_it_with_a_note_when_its_bytes_differ()
+            throws Exception {
+        LoraStore store = new LoraStore(dir, 1_000_000);
+        LoraFile first = store.receive(W.modelId(), LISTED, 200, 0, new ByteArrayInputStream(W.bytes()), (d, t) -> { });
+        assertThat(store.find(W.modelId(), LISTED)).isPresent();
+        byte[] other = W.bytes().clone();
+        other[other.length / 2] ^= 0x5a; // same size, other bytes: what a size check alone lets through
+
+        Files.write(first.path(), other);
+
+        assertThat(store.find(W.modelId(), LISTED)).isEmpty();
+        assertThat(first.path()).doesNotExist();
+        LoraFile again = store.receive(W.modelId(), LISTED, 200, store.prepare(W.modelId(), LISTED),
+                new ByteArrayInputStream(W.bytes()), (d, t) -> { });
+        assertThat(again.note().code()).isEqualTo("LORA_FILE_REPLACED");
+        assertThat(again.note().message()).contains(W.sha256()).contains("downloaded again");
+        assertThat(Files.readAllBytes(again.path())).isEqualTo(W.bytes());
+        assertThat(store.find(W.modelId(), LISTED)).get().extracting(LoraFile::note).isNull();
+    }
+
+    @Test
+    void should_reuse_a_file_placed_by_hand_once_its_bytes_hash_to_the_listed_sha256() throws Exception {
+        LoraStore store = new LoraStore(dir, 1_000_000);
+        Files.write(dir.resolve(W.storedName()), W.bytes());
+
+        assertThat(store.find(W.modelId(), LISTED)).get().extracting(LoraFile::sha256).isEqualTo(W.sha256());
+        assertThat(dir.resolve(".verified").resolve(W.storedName() + ".stamp")).isRegularFile();
     }
 }

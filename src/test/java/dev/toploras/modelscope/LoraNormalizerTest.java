@@ -22,7 +22,7 @@ class LoraNormalizerTest {
 
     @BeforeAll
     static void load() throws Exception {
-        try (InputStream in = LoraNormalizerTest.class.getResourceAsStream("/modelscope/dolphin-models-lora-page1.json")) {
+        try (InputStream in = LoraNormalizerTest.class.getResourceAsStream("/demo/dolphin-models-lora-page1.json")) {
             byte[] body = in.readAllBytes();
             Map<?, ?> page = JSON.readValue(body, Map.class);
             ListingEnvelope.check(page);

@@ -71,6 +71,18 @@ public final class Browser {
         }
     }
 
+    /** The Generate dialog's first output image, once it has loaded. */
+    public static org.openqa.selenium.WebElement awaitOutputImage(ChromeDriver driver, Duration atMost) {
+        // the job view is rebuilt as the job moves on: an image found a moment ago may be gone; look again
+        return org.awaitility.Awaitility.await().atMost(atMost)
+                .ignoreException(org.openqa.selenium.StaleElementReferenceException.class).until(() -> {
+            java.util.List<org.openqa.selenium.WebElement> imgs = driver.findElements(
+                    org.openqa.selenium.By.cssSelector("#job .outputs img"));
+            return imgs.isEmpty() || !(Boolean) driver.executeScript(
+                    "return arguments[0].complete && arguments[0].naturalWidth > 0", imgs.get(0)) ? null : imgs.get(0);
+        }, img -> img != null);
+    }
+
     public static Path screenshot(ChromeDriver driver, String name) {
         try {
             Path dir = Files.createDirectories(Path.of("target", "screenshots"));

@@ -18,7 +18,7 @@ public final class Listings {
 
     /** The real page captured from ModelScope (shared/fixtures/modelscope), cover hosts pointed at {@code coverBase}. */
     public static String realPage(String coverBase) {
-        try (InputStream in = Listings.class.getResourceAsStream("/modelscope/dolphin-models-lora-page1.json")) {
+        try (InputStream in = Listings.class.getResourceAsStream("/demo/dolphin-models-lora-page1.json")) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             return text.replace("https://resouces.modelscope.cn", coverBase)
                     .replace("https://resources.modelscope.cn", coverBase)

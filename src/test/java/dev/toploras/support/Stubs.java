@@ -31,6 +31,22 @@ public final class Stubs {
         return wm;
     }
 
+    /**
+     * A JDK HTTP server on loopback, not yet started, for replies WireMock cannot give: bodies generated while they
+     * stream (hundreds of MB) or dripped slowly. Its handler threads are daemons, so a reply still dripping never
+     * holds the test JVM.
+     */
+    public static com.sun.net.httpserver.HttpServer jdkServer(String threadName) throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer s = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        s.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        }));
+        return s;
+    }
+
     /** The runtime in `serve` mode on a free port, without a ModelScope token, and an HTTP client aimed at it. */
     public record Served(TopLorasRuntime runtime, Http http) {
         private static final ObjectMapper JSON = new ObjectMapper();

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -168,18 +169,61 @@ class WebFirstUseTest {
         Browser.screenshot(browser, "first-use-generate-job");
     }
 
+    List<WebElement> shownErrors() {
+        return browser.findElements(By.cssSelector("#gen-form .field-error")).stream()
+                .filter(e -> e.isDisplayed() && !e.getText().isBlank()).toList();
+    }
+
     @Test
-    void should_say_at_each_field_what_to_fix_when_a_card_has_no_base_model() {
+    void should_say_at_each_field_what_to_fix_only_once_touched_or_at_generate_when_a_card_has_no_base_model() {
         browser.findElement(By.cssSelector(".card[data-id='studio3/lora-3'] button[data-act='generate']")).click();
+
+        // nothing typed yet: no red text on an untouched form, and Generate is there to press
+        assertThat(shownErrors()).isEmpty();
+        assertThat(browser.findElement(By.id("gen-reason")).getText()).isEmpty();
+
+        browser.findElement(By.id("gen-submit")).click();
 
         String reason = browser.findElement(By.id("gen-reason")).getText();
         assertThat(reason).startsWith("Fix 2 fields to generate").contains("Model", "Prompt");
-        List<WebElement> shown = browser.findElements(By.cssSelector("#gen-form .field-error")).stream()
-                .filter(WebElement::isDisplayed).toList();
-        assertThat(shown).hasSize(2);
-        assertThat(shown).extracting(WebElement::getText).allMatch(t -> !t.isBlank());
+        assertThat(shownErrors()).hasSize(2);
         Browser.screenshot(browser, "first-use-fix-fields");
         js("document.querySelector('#studio').close()");
+
+        // opened again: untouched; a field the user typed in and emptied says what to fix, the others wait
+        browser.findElement(By.cssSelector(".card[data-id='studio3/lora-3'] button[data-act='generate']")).click();
+        assertThat(shownErrors()).isEmpty();
+        WebElement prompt = browser.findElement(By.name("prompt"));
+        prompt.sendKeys("x", Keys.BACK_SPACE);
+        assertThat(shownErrors()).extracting(e -> e.getAttribute("data-for")).containsExactly("prompt");
+        js("document.querySelector('#studio').close()");
+    }
+
+    @Test
+    void should_keep_the_gallery_above_the_fold_at_390_px_and_serve_a_favicon() {
+        try {
+            Browser.resize(browser, 390, 844);
+            browser.navigate().refresh();
+            WebElement card = await().atMost(Duration.ofSeconds(10)).until(
+                    () -> browser.findElements(By.cssSelector(".card")), c -> !c.isEmpty()).get(0);
+            Number top = (Number) js("return arguments[0].getBoundingClientRect().top", card);
+            assertThat(top.intValue()).as("first card's top at 390x844").isLessThan(844 - 100);
+            Number jobs = (Number) js("return document.querySelector('#history-h').getBoundingClientRect().top");
+            assertThat(jobs.intValue()).as("past jobs come after the cards").isGreaterThan(top.intValue());
+            Browser.screenshot(browser, "first-use-390");
+        } finally {
+            Browser.resize(browser, 1280, 900);
+            browser.navigate().refresh();
+        }
+        assertThat(page.http().get("/favicon.ico").statusCode()).isEqualTo(200);
+        assertThat((String) js("return document.querySelector('link[rel=icon]').href")).endsWith("/web/favicon.svg");
+        assertThat(page.http().get("/web/favicon.svg").body()).startsWith("<svg");
+    }
+
+    @Test
+    void should_give_the_url_the_page_is_served_from_as_the_openapi_server() throws Exception {
+        JsonNode api = Json.mapper().readTree(page.http().get("/api/openapi.json").body());
+        assertThat(api.path("servers").get(0).path("url").asText()).isEqualTo(page.http().base());
     }
 
     @Test

@@ -9,7 +9,6 @@ import dev.toploras.support.Http;
 import dev.toploras.support.ServedPage;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,11 +42,7 @@ class WebGenerateTest {
     }
 
     static WebElement awaitOutput() {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> {
-            List<WebElement> imgs = browser.findElements(By.cssSelector("#job .outputs img"));
-            return imgs.isEmpty() || !(Boolean) browser.executeScript(
-                    "return arguments[0].complete && arguments[0].naturalWidth > 0", imgs.get(0)) ? null : imgs.get(0);
-        }, img -> img != null);
+        return Browser.awaitOutputImage(browser, Duration.ofSeconds(30));
     }
 
     @Test

@@ -19,12 +19,20 @@ public final class ComfyReplies {
     public record Output(String filename, String subfolder, String type) {
     }
 
+    private static final java.util.regex.Pattern PROMPT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,100}");
+
     private ComfyReplies() {
     }
 
     public static String promptId(int status, JsonNode reply, String url) {
         if (status == 200 && reply.hasNonNull("prompt_id")) {
-            return reply.get("prompt_id").asText();
+            String id = reply.get("prompt_id").asText();
+            // The id becomes a URI path (/history/{id}): reply text, so only the shape ComfyUI makes (a uuid4) passes.
+            if (!PROMPT_ID.matcher(id).matches()) {
+                throw new LocalFailures.BackendRejected("comfyui", "POST /prompt answered a prompt_id that is not an"
+                        + " id: '" + (id.length() > 80 ? id.substring(0, 80) + "..." : id) + "'", Map.of());
+            }
+            return id;
         }
         if (status >= 500 || status == 0) {
             throw new LocalFailures.BackendUnavailable("comfyui", url, "HTTP " + status);

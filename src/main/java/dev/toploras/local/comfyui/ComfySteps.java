@@ -219,6 +219,7 @@ public final class ComfySteps {
     }
 
     public void unreachable(Exception e) {
+        dev.toploras.runtime.ReplyBounds.rethrowCutOff(e);
         throw new LocalFailures.BackendUnavailable("comfyui", url, e.getClass().getSimpleName() + ": "
                 + e.getMessage());
     }

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Reads ModelScope's model-files listing ({@code GET /api/v1/models/{id}/repo/files}) and picks the LoRA weight:
- * the only .safetensors file; of several, the one named after the repository (how ModelScope's AIGC uploads name
+ * the file the leaderboard's listing names (stats.fileList), when it is there; else the only .safetensors file; of several, the one named after the repository (how ModelScope's AIGC uploads name
  * their weight); else the largest, with a note saying which one was taken.
  */
 public final class LoraFilePicker {
@@ -41,7 +41,23 @@ public final class LoraFilePicker {
         return out;
     }
 
+    /** The pick, once its listed sha256 is checked: a listed hash names the stored file, so it must be one. */
     public static Pick pick(String modelId, List<ModelFile> files) {
+        return pick(modelId, files, null);
+    }
+
+    /** The same, taking the file the leaderboard's listing names ({@code stats.fileList}) before any guess. */
+    public static Pick pick(String modelId, List<ModelFile> files, String listedPath) {
+        Pick p = files.stream().filter(f -> f.path().equals(listedPath)).findFirst()
+                .map(f -> new Pick(f, null)).orElseGet(() -> choose(modelId, files));
+        ModelFile f = p.file();
+        if (f.hasSha256() && !ModelFile.isSha256(f.sha256())) {
+            throw new LocalFailures.LoraHashInvalid(modelId, f.path(), f.sha256());
+        }
+        return p;
+    }
+
+    private static Pick choose(String modelId, List<ModelFile> files) {
         List<ModelFile> weights = files.stream()
                 .filter(f -> f.name().toLowerCase(Locale.ROOT).endsWith(".safetensors"))
                 .toList();

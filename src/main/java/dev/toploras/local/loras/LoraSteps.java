@@ -2,8 +2,11 @@ package dev.toploras.local.loras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.catalog.WeightFile;
 import dev.toploras.errors.Problem;
+import dev.toploras.generation.JobCancelledException;
 import dev.toploras.generation.JobEvents;
+import dev.toploras.jobs.ModelId;
 import dev.toploras.local.LocalFailures;
 import dev.toploras.modelscope.UpstreamException;
 import java.io.IOException;
@@ -22,16 +25,49 @@ public final class LoraSteps {
     private final JobEvents events;
     private final long listingTtlNanos;
     private final Map<String, Listed> listings = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long CANCEL_WATCH_MS = 250;
+    /** One daemon thread watches every download in progress for its job's cancel. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lora-download-cancel-watch");
+                t.setDaemon(true);
+                return t;
+            });
 
     private record Listed(LoraFilePicker.Pick pick, long at) {
     }
 
-    /** {@code listingTtl}: how long a model's pick is trusted before its files are listed again (0: always). */
-    public LoraSteps(LoraStore store, ObjectMapper json, JobEvents events, java.time.Duration listingTtl) {
+    private final ListedWeights listed;
+    private final String defaultRevision;
+
+    /**
+     * {@code listingTtl}: how long a model's pick is trusted before its files are listed again (0: always);
+     * {@code listed}: the weight files the leaderboard names; {@code defaultRevision}: local.lora-revision, for a
+     * LoRA whose listing names no revision.
+     */
+    public LoraSteps(LoraStore store, ObjectMapper json, JobEvents events, java.time.Duration listingTtl,
+                     ListedWeights listed, String defaultRevision) {
         this.store = store;
         this.json = json;
         this.events = events;
         this.listingTtlNanos = listingTtl.toNanos();
+        this.listed = listed;
+        this.defaultRevision = defaultRevision;
+    }
+
+    /** The weight file the leaderboard's listing names for this LoRA (revision, path, size), or null. */
+    public WeightFile listedWeight(String modelId) {
+        return listed.find(modelId);
+    }
+
+    /**
+     * The repository revision to list and download, URL-encoded for a query: the listed version's (as
+     * modelscope/hub/api.py HubApi.get_valid_revision_detail resolves a revision before any file is fetched, here the
+     * listing already names it), else local.lora-revision.
+     */
+    public String revision(WeightFile listedWeight) {
+        String r = listedWeight != null && listedWeight.revision() != null ? listedWeight.revision() : defaultRevision;
+        return urlEncoded(r);
     }
 
     /**
@@ -55,15 +91,16 @@ public final class LoraSteps {
         throw UpstreamException.forStatus(status, "ModelScope model files of " + modelId);
     }
 
-    /** The weight file of a model-files listing reply. */
-    public LoraFilePicker.Pick pick(String modelId, byte[] body) {
+    /** The weight file of a model-files listing reply: the listed one when the leaderboard names it. */
+    public LoraFilePicker.Pick pick(String modelId, byte[] body, WeightFile listedWeight) {
         JsonNode reply;
         try {
             reply = json.readTree(body);
         } catch (IOException e) {
             throw new LocalFailures.LoraFileMissing(modelId, "the model-files listing is not JSON");
         }
-        LoraFilePicker.Pick pick = LoraFilePicker.pick(modelId, LoraFilePicker.files(modelId, reply));
+        LoraFilePicker.Pick pick = LoraFilePicker.pick(modelId, LoraFilePicker.files(modelId, reply),
+                listedWeight == null ? null : listedWeight.path());
         listings.put(modelId, new Listed(pick, System.nanoTime()));
         return pick;
     }
@@ -71,6 +108,14 @@ public final class LoraSteps {
     /** What a job without LoRAs needs. */
     public List<LoraFile> none() {
         return new ArrayList<>();
+    }
+
+    /**
+     * The repository path of a LoRA id ({@code api/v1/models/owner/name/repo}), checked against {@link ModelId}
+     * again here, where it becomes part of a URI, and encoded segment by segment.
+     */
+    public String repoPath(String modelId) {
+        return "api/v1/models/" + ModelId.parse("loras", modelId).pathSegments() + "/repo";
     }
 
     public String urlEncoded(String path) {
@@ -117,6 +162,30 @@ public final class LoraSteps {
             closeQuietly(body);
             throw UpstreamException.forStatus(status, "ModelScope download of " + f.path() + " (" + modelId + ")");
         }
+        // A read blocks while a slow host drips: a watcher stops it as soon as the job is cancelled, by dropping the
+        // connection under the stream (ReplyBounds.abort), so a cancel ends a download within the watch period.
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> watch = WATCHER.scheduleWithFixedDelay(() -> {
+            if (!cancelled.get() && events.cancelRequested(jobId)) {
+                cancelled.set(true);
+                dev.toploras.runtime.ReplyBounds.abort(body);
+            }
+        }, CANCEL_WATCH_MS, CANCEL_WATCH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            return received(jobId, modelId, f, status, offset, body);
+        } catch (RuntimeException e) {
+            if (cancelled.get() || e instanceof JobCancelledException) {
+                // A cancelled download leaves nothing behind: the user asked for it to stop, not to be resumed.
+                store.discard(modelId, f);
+                throw new JobCancelledException(jobId);
+            }
+            throw e;
+        } finally {
+            watch.cancel(false);
+        }
+    }
+
+    private LoraFile received(String jobId, String modelId, ModelFile f, int status, long offset, InputStream body) {
         int[] last = {-1};
         LoraFile file = store.receive(modelId, f, status, offset, body, (done, total) -> {
             int percent = total > 0 ? (int) (done * 100 / total) : 0;
@@ -135,13 +204,15 @@ public final class LoraSteps {
     }
 
     public void unreachable(Exception e) {
+        dev.toploras.runtime.ReplyBounds.rethrowCutOff(e);
         throw new dev.toploras.modelscope.UpstreamUnavailableException("ModelScope model files do not answer: "
                 + e.getMessage(), 0, e);
     }
 
     /** The file with the note of its pick, when the pick was a guess. */
     public LoraFile noted(LoraFile file, LoraFilePicker.Pick pick) {
-        return pick.note() == null ? file : file.withNote(pick.note());
+        // A replaced file's note says more than a guessed pick's: the stored bytes had changed.
+        return pick.note() == null || file.note() != null ? file : file.withNote(pick.note());
     }
 
     /** Notes for meta.notes (variable localNotes): which files were guesses. */

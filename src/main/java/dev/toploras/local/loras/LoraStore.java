@@ -1,5 +1,7 @@
 package dev.toploras.local.loras;
 
+import dev.toploras.errors.Problem;
+import dev.toploras.jobs.ModelId;
 import dev.toploras.local.LocalFailures;
 import dev.toploras.storage.AtomicFiles;
 import java.io.IOException;
@@ -20,8 +22,8 @@ import java.util.concurrent.Semaphore;
 
 /**
  * LoRA weight files in local.loras-dir, named {@code <repo name>-<first 12 of sha256>.safetensors}: a file gets that
- * name only after its bytes matched the sha256 ModelScope listed, so the name is the proof and a second job reuses
- * it without reading it again. A download in progress is {@code <name>.part}; an interrupted one resumes from its
+ * name only after its bytes matched the sha256 ModelScope listed, and a stamp of the file as it was then
+ * ({@code .verified/<name>.stamp}) lets a later job reuse it without reading it again, unless it changed since. A download in progress is {@code <name>.part}; an interrupted one resumes from its
  * length (HTTP Range, as modelscope/hub/file_download.py does).
  */
 public final class LoraStore {
@@ -30,10 +32,13 @@ public final class LoraStore {
         void bytes(long done, long total);
     }
 
+    /** The read buffer: the store's cap check may see this much past the cap before it stops. */
+    public static final int BUFFER = 64 * 1024;
     private static final long DISK_MARGIN = 64L * 1024 * 1024;
     private final Path dir;
     private final long maxBytes;
     private final Map<String, Semaphore> busy = new ConcurrentHashMap<>();
+    private final Map<String, Problem> replaced = new ConcurrentHashMap<>();
 
     public LoraStore(Path dir, long maxBytes) {
         this.dir = dir;
@@ -46,21 +51,106 @@ public final class LoraStore {
 
     /** The name a listed file is kept under; stable for the same bytes of the same repository. */
     public String fileName(String modelId, ModelFile f) {
-        String repo = modelId.substring(modelId.indexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        // The repository name passed the ModelScope id rule (no separator, no leading '.'); the variable part is
+        // the hash, and only a real sha256 names a file (a listing's text never becomes a path).
+        String repo = ModelId.parse("loras", modelId).name();
+        if (f.hasSha256() && !ModelFile.isSha256(f.sha256())) {
+            throw new LocalFailures.LoraHashInvalid(modelId, f.path(), f.sha256());
+        }
         String hash = f.hasSha256() ? f.sha256().toLowerCase(Locale.ROOT) : "unverified";
         return repo + "-" + hash.substring(0, Math.min(12, hash.length())) + ".safetensors";
     }
 
-    /** The stored file for a listed one, when an earlier job already fetched and checked it. */
+    /**
+     * The stored file for a listed one, when an earlier job already fetched and checked it. Its name is not proof
+     * enough: a file changed since it was checked (size, modification time, change time or inode differ from its
+     * stamp, or it has none) is hashed again, and one whose bytes no longer match is removed, with a note for the
+     * download that replaces it ({@link #replacedNote}).
+     */
     public Optional<LoraFile> find(String modelId, ModelFile f) {
         if (!f.hasSha256()) {
             return Optional.empty();
         }
         Path p = dir.resolve(fileName(modelId, f));
-        if (Files.isRegularFile(p) && size(p) == f.size()) {
-            return Optional.of(new LoraFile(modelId, p.getFileName().toString(), f.sha256(), f.size(), p, false));
+        if (!Files.isRegularFile(p) || size(p) != f.size()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        String stamp = stamp(p);
+        if (stamp == null || !stamp.equals(readStamp(p))) {
+            String actual = hashOf(p);
+            if (!f.sha256().equalsIgnoreCase(actual)) {
+                AtomicFiles.deleteQuietly(p);
+                AtomicFiles.deleteQuietly(stampFile(p));
+                replaced.put(p.getFileName().toString(), new Problem("LORA_FILE_REPLACED", "the stored "
+                        + p.getFileName() + " (" + modelId + ") no longer matched its sha256 " + f.sha256() + " (it"
+                        + " hashed to " + actual + "); it was removed and downloaded again",
+                        Map.of("model_id", modelId, "file", p.getFileName().toString(), "expected_sha256",
+                                f.sha256(), "actual_sha256", String.valueOf(actual))));
+                return Optional.empty();
+            }
+            writeStamp(p);
+        }
+        return Optional.of(new LoraFile(modelId, p.getFileName().toString(), f.sha256(), f.size(), p, false));
+    }
+
+    /** The note of a stored file found changed and removed by {@link #find}, once, for the download replacing it. */
+    public Problem replacedNote(String modelId, ModelFile f) {
+        return replaced.remove(fileName(modelId, f));
+    }
+
+    /** What identifies a file's current bytes without reading them: size, mtime, ctime and inode (where known). */
+    private static String stamp(Path p) {
+        try {
+            Map<String, Object> a = Files.readAttributes(p, "unix:size,lastModifiedTime,ctime,ino",
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return a.get("size") + " " + a.get("lastModifiedTime") + " " + a.get("ctime") + " " + a.get("ino");
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            try {
+                java.nio.file.attribute.BasicFileAttributes b = Files.readAttributes(p,
+                        java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                return b.size() + " " + b.lastModifiedTime() + " " + b.fileKey();
+            } catch (IOException io) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Stamps sit in a hidden folder of local.loras-dir, where no backend lists them as LoRAs. */
+    private Path stampFile(Path file) {
+        return dir.resolve(".verified").resolve(file.getFileName() + ".stamp");
+    }
+
+    private String readStamp(Path file) {
+        try {
+            return Files.readString(stampFile(file));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Records that the file's bytes were just checked; written after the file is in place (a rename changes ctime). */
+    private void writeStamp(Path file) {
+        String stamp = stamp(file);
+        if (stamp != null) {
+            try {
+                Files.createDirectories(stampFile(file).getParent());
+                AtomicFiles.writeString(stampFile(file), stamp);
+            } catch (IOException | RuntimeException e) {
+                // Without a stamp the next job hashes the file again: slower, never wrong.
+            }
+        }
+    }
+
+    private static String hashOf(Path p) {
+        MessageDigest sha = sha256();
+        try (InputStream in = Files.newInputStream(p)) {
+            digest(in, sha);
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**
@@ -123,7 +213,7 @@ public final class LoraStore {
             long cap = Math.min(maxBytes, f.size() >= 0 ? f.size() : maxBytes);
             try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                byte[] buf = new byte[64 * 1024];
+                byte[] buf = new byte[BUFFER];
                 int lastPercent = -1;
                 int n;
                 while ((n = in.read(buf)) >= 0) {
@@ -153,8 +243,13 @@ public final class LoraStore {
             ModelFile checked = new ModelFile(f.name(), f.path(), done, actual);
             Path target = dir.resolve(fileName(modelId, f.hasSha256() ? f : checked));
             AtomicFiles.moveIntoPlace(part, target);
-            return new LoraFile(modelId, target.getFileName().toString(), actual, done, target, true);
+            writeStamp(target);
+            LoraFile stored = new LoraFile(modelId, target.getFileName().toString(), actual, done, target, true);
+            Problem note = replacedNote(modelId, f);
+            return note == null ? stored : stored.withNote(note);
         } catch (IOException e) {
+            // Past local.lora-download-deadline: the partial file stays for the next job to resume.
+            dev.toploras.runtime.ReplyBounds.rethrowCutOff(e);
             if (isDiskFull(e)) {
                 AtomicFiles.deleteQuietly(part);
                 throw new LocalFailures.DiskFull(dir.toString(), f.size(), usable());
@@ -163,6 +258,11 @@ public final class LoraStore {
             throw new UncheckedIOException("download of " + f.path() + " (" + modelId + ") broke off: "
                     + e.getMessage() + "; run the job again to resume it", e);
         }
+    }
+
+    /** Removes the partial file of a download that will not be resumed (a cancelled one). */
+    public void discard(String modelId, ModelFile f) {
+        AtomicFiles.deleteQuietly(part(modelId, f));
     }
 
     private Path part(String modelId, ModelFile f) {
