@@ -94,7 +94,7 @@ public final class ApiBeans implements CamelConfiguration {
         edge.inputs((jobId, file) -> jobs.find(jobId).flatMap(doc -> doc.inputs().stream()
                 .filter(in -> (in.index() + "." + in.extension()).equals(file)).findFirst())
                 .flatMap(in -> inputs.file(in.sha256())), new dev.toploras.inputs.InputLinks(inputs,
-                settings.inputs()));
+                settings.inputs()), settings.inputs().maxBytes());
         int port = settings.integer("server.port");
         ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
     }

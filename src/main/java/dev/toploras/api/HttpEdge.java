@@ -26,7 +26,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
  * What the HTTP server does before and beside the REST routes, at the Vert.x level: the API key check, the request
- * size cap, CORS, and the two asset folders. Assets are served here (not by platform-http's static serving, which
+ * size caps (api.max-body-bytes; inputs.max-bytes for uploads), CORS, and the two asset folders. Assets are served here (not by platform-http's static serving, which
  * would expose the whole working directory) with a path check that nothing outside their folder is reachable. The web
  * gallery ({@link WebApp}) is mounted here too, from the classpath only.
  */
@@ -90,13 +90,38 @@ public final class HttpEdge {
         java.util.Optional<Path> find(String jobId, String file);
     }
 
+    /** The one path whose body is an image, capped by inputs.max-bytes instead of api.max-body-bytes. */
+    static final String UPLOADS = "/api/v1/uploads";
     private InputAssets inputAssets;
     private dev.toploras.inputs.InputLinks inputLinks;
+    private long maxUploadBytes = -1;
 
-    /** Serves /assets/{job_id}/inputs/{index}.{ext} and the unguessable /public/inputs/ links ModelScope fetches. */
-    public void inputs(InputAssets assets, dev.toploras.inputs.InputLinks links) {
+    /**
+     * Serves /assets/{job_id}/inputs/{index}.{ext} and the unguessable /public/inputs/ links ModelScope fetches, and
+     * takes upload bodies up to {@code maxUploadBytes} (inputs.max-bytes).
+     */
+    public void inputs(InputAssets assets, dev.toploras.inputs.InputLinks links, long maxUploadBytes) {
         this.inputAssets = assets;
         this.inputLinks = links;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    private boolean isUpload(RoutingContext ctx) {
+        return maxUploadBytes >= 0 && ctx.request().method() == HttpMethod.POST
+                && UPLOADS.equals(ctx.normalizedPath());
+    }
+
+    /** The body cap of this request and the setting that sets it. */
+    private long cap(RoutingContext ctx) {
+        return isUpload(ctx) ? maxUploadBytes : maxBodyBytes;
+    }
+
+    private String capKey(RoutingContext ctx) {
+        return isUpload(ctx) ? "inputs.max-bytes" : "api.max-body-bytes";
+    }
+
+    private void tooLarge(RoutingContext ctx) {
+        error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over " + capKey(ctx) + " (" + cap(ctx) + ")");
     }
 
     public void install(CamelContext camel, int port) {
@@ -112,6 +137,14 @@ public final class HttpEdge {
         // Every failure of any route (a body over the cap, a client hanging up mid-request) comes through failed().
         router.route().order(-3000).failureHandler(this::failed);
         router.route("/api/*").order(-1000).handler(this::guard);
+        // The body is read here, before platform-http's own body handler (which then leaves it be: Vert.x reads a
+        // body once per request), so each path gets its own cap: an upload is an image (inputs.max-bytes), every
+        // other body is JSON (api.max-body-bytes), chunked or not. No multipart files are written anywhere.
+        io.vertx.ext.web.handler.BodyHandler jsonBody = io.vertx.ext.web.handler.BodyHandler.create(false)
+                .setBodyLimit(maxBodyBytes);
+        io.vertx.ext.web.handler.BodyHandler uploadBody = io.vertx.ext.web.handler.BodyHandler.create(false)
+                .setBodyLimit(Math.max(0, maxUploadBytes));
+        router.route("/api/*").order(-999).handler(c -> (isUpload(c) ? uploadBody : jsonBody).handle(c));
         router.route("/assets/*").order(-1000).handler(this::guard);
         // SSE is a long-lived, streamed response: served here rather than through a Camel exchange.
         // Camel writes the OpenAPI description's server from X-Forwarded-Host (useXForwardHeaders), else from the
@@ -151,8 +184,7 @@ public final class HttpEdge {
                 + "served at " + c.normalizedPath() + "; see /api/openapi.json for the methods of each path"));
         router.errorHandler(415, c -> error(c, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as JSON with "
                 + "'Content-Type: application/json'"));
-        router.errorHandler(413, c -> error(c, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over "
-                + "api.max-body-bytes (" + maxBodyBytes + ")"));
+        router.errorHandler(413, this::tooLarge);
         router.errorHandler(400, c -> error(c, ErrorCode.INVALID_REQUEST, "the request could not be read"
                 + (c.failure() == null ? "" : ": " + c.failure().getMessage())));
     }
@@ -169,8 +201,7 @@ public final class HttpEdge {
             return;
         }
         switch (ctx.statusCode()) {
-            case 413 -> error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over api.max-body-bytes ("
-                    + maxBodyBytes + ")");
+            case 413 -> tooLarge(ctx);
             case 400 -> error(ctx, ErrorCode.INVALID_REQUEST, "the request could not be read"
                     + (t == null ? "" : ": " + t.getMessage()));
             default -> {
@@ -191,9 +222,9 @@ public final class HttpEdge {
             return;
         }
         String length = ctx.request().getHeader("Content-Length");
-        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBodyBytes) {
-            error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "request body of " + length + " bytes is over api.max-body-bytes ("
-                    + maxBodyBytes + ")");
+        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > cap(ctx)) {
+            error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "request body of " + length + " bytes is over " + capKey(ctx)
+                    + " (" + cap(ctx) + ")");
             return;
         }
         ctx.next();

@@ -2,6 +2,7 @@ package dev.toploras.broker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.api.SystemApi;
+import dev.toploras.inputs.InputStore;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.RequestTokens;
 import dev.toploras.runtime.Home;
@@ -63,7 +64,8 @@ public final class BrokerWiring {
         EmbeddedBroker embedded = b.embedded() ? EmbeddedBroker.start(home.root().resolve("broker"), b) : null;
         ConnectionFactory cf = connect(ctx, b, embedded);
         WorkerRegistry workers = new WorkerRegistry(clock);
-        JobApplier applier = new JobApplier(store, workers, json, b.maxDeliveries());
+        JobApplier applier = new JobApplier(store, workers, json, b.maxDeliveries())
+                .withInputs(ctx.getRegistry().lookupByNameAndType("inputStore", InputStore.class));
         ctx.getRegistry().bind("jobApplier", applier);
         ctx.getRegistry().bind("jobMessageTagger", new JobMessageTagger(tokens));
         // Jobs whose token came with the request stay here; with generation.local-workers=0 that is all that does.
@@ -87,7 +89,8 @@ public final class BrokerWiring {
                                      ObjectMapper json) throws Exception {
         BrokerSettings b = BrokerSettings.from(settings).forWorker();
         connect(ctx, b, null);
-        WorkerSteps steps = new WorkerSteps(name, scratch, json);
+        WorkerSteps steps = new WorkerSteps(name, scratch, json)
+                .withInputs(ctx.getRegistry().lookupByNameAndType("inputStore", InputStore.class));
         ctx.getRegistry().bind("workerSteps", steps);
         ctx.getPropertiesComponent().addOverrideProperty("generation.queue", "direct:worker-generate");
         ctx.getPropertiesComponent().addOverrideProperty("worker.jobs-uri", "jms:queue:" + BrokerSettings.JOBS

@@ -3,10 +3,14 @@ package dev.toploras.broker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.errors.ErrorCode;
 import dev.toploras.errors.Problem;
+import dev.toploras.inputs.InputStore;
+import dev.toploras.jobs.InputImage;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobEvent;
 import dev.toploras.jobs.JobStatus;
 import dev.toploras.jobs.JobStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +34,7 @@ public final class JobApplier {
     private final WorkerRegistry workers;
     private final ObjectMapper json;
     private final int maxDeliveries;
+    private volatile InputStore inputs;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Job id to the token of its latest claim; gone when the job ends here. */
     private final Map<String, String> claims = new ConcurrentHashMap<>();
@@ -41,6 +46,31 @@ public final class JobApplier {
         this.workers = workers;
         this.json = json;
         this.maxDeliveries = maxDeliveries;
+    }
+
+    /** Where the input images of claimed jobs are read from (cache/inputs/); none, and claims carry no images. */
+    public JobApplier withInputs(InputStore inputs) {
+        this.inputs = inputs;
+        return this;
+    }
+
+    /** The bytes of the job's input images, for a worker that cannot read this home's cache/inputs/. */
+    private List<WorkMessages.Input> inputsOf(JobDocument doc) {
+        List<WorkMessages.Input> out = new java.util.ArrayList<>();
+        if (inputs == null || doc.inputs() == null) {
+            return out;
+        }
+        for (InputImage in : doc.inputs()) {
+            // A file gone from cache/inputs/ goes without: the worker's render then names the missing image.
+            inputs.file(in.sha256()).ifPresent(f -> {
+                try {
+                    out.add(new WorkMessages.Input(in.sha256(), Files.readAllBytes(f)));
+                } catch (IOException e) {
+                    LOG.warn("job {}: could not read input image {}: {}", doc.jobId(), in.sha256(), e.getMessage());
+                }
+            });
+        }
+        return out;
     }
 
     /** A worker took the job off the queue: tell it whether to run it, from the document the store holds. */
@@ -62,7 +92,7 @@ public final class JobApplier {
             } else {
                 String token = newToken();
                 claims.put(claim.jobId(), token);
-                reply = new WorkMessages.ClaimReply(true, null, found.get(), token);
+                reply = new WorkMessages.ClaimReply(true, null, found.get(), token, inputsOf(found.get()));
             }
             return write(reply);
         }

@@ -79,10 +79,26 @@ public final class WorkMessages {
      * The coordinator's answer: run it from this document (which holds a submitted remote task), or skip it. A run
      * comes with the claim token: the updates and the result of this job count only when they carry it.
      */
-    public record ClaimReply(boolean run, String reason, JobDocument job, String token) {
+    public record ClaimReply(boolean run, String reason, JobDocument job, String token, List<Input> inputs) {
+        public ClaimReply(boolean run, String reason, JobDocument job, String token) {
+            this(run, reason, job, token, List.of());
+        }
+
+        public ClaimReply {
+            inputs = inputs == null ? List.of() : List.copyOf(inputs);
+        }
+
         public static ClaimReply skip(String reason) {
             return new ClaimReply(false, reason, null, null);
         }
+    }
+
+    /**
+     * One input image of a claimed job, by its sha256 (the name it has in cache/inputs/): a worker shares no disk
+     * with the coordinator, so the bytes come with the claim. Images are not secrets; the claim reply is not
+     * persistent either way.
+     */
+    public record Input(String sha256, byte[] bytes) {
     }
 
     /** Worker to coordinator, as it happens: one event of a running job and the document it was written with. */

@@ -1,6 +1,7 @@
 package dev.toploras.broker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.inputs.InputStore;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobEvent;
 import dev.toploras.jobs.JobStore;
@@ -34,6 +35,7 @@ public final class WorkerSteps {
     /** Job id to the claim token the coordinator gave with it: every update and the result carry it back. */
     private final Map<String, String> running = new ConcurrentHashMap<>();
     private final AtomicLong jobsDone = new AtomicLong();
+    private volatile InputStore inputs;
     private volatile BiConsumer<String, String> forward = (jobId, body) -> { };
 
     public WorkerSteps(String name, JobStore scratch, ObjectMapper json) {
@@ -41,6 +43,12 @@ public final class WorkerSteps {
         this.scratch = scratch;
         this.json = json;
         scratch.onEvent(this::onEvent);
+    }
+
+    /** This worker's cache/inputs/ (under its scratch home), where claimed jobs' input images are put. */
+    public WorkerSteps withInputs(InputStore store) {
+        this.inputs = store;
+        return this;
     }
 
     public String name() {
@@ -64,11 +72,39 @@ public final class WorkerSteps {
             return false;
         }
         JobDocument doc = reply.job();
+        storeInputs(doc, reply.inputs());
         forget(doc);
         scratch.update(doc);
         held.put(doc.jobId(), new ArrayList<>());
         running.put(doc.jobId(), reply.token() == null ? "" : reply.token());
         return true;
+    }
+
+    /**
+     * The claimed job's input images into this worker's own cache/inputs/, each only when its bytes hash to the
+     * sha256 the job names: a damaged transfer hands the job back (the message is not acknowledged) rather than
+     * rendering from the wrong image.
+     */
+    private void storeInputs(JobDocument doc, List<WorkMessages.Input> sent) {
+        if (sent.isEmpty() || inputs == null) {
+            return;
+        }
+        java.util.Set<String> named = new java.util.HashSet<>();
+        if (doc.inputs() != null) {
+            doc.inputs().forEach(i -> named.add(i.sha256()));
+        }
+        for (WorkMessages.Input in : sent) {
+            if (!named.contains(in.sha256())) {
+                throw new MalformedMessageException("job " + doc.jobId() + ": the claim carried input image "
+                        + in.sha256() + ", which the job does not name");
+            }
+            InputStore.Candidate c = inputs.check(in.bytes() == null ? new byte[0] : in.bytes(), null);
+            if (!c.sha256().equals(in.sha256())) {
+                throw new BrokerException("job " + doc.jobId() + ": input image " + in.sha256()
+                        + " arrived with other bytes (sha256 " + c.sha256() + "); the job goes back to the queue");
+            }
+            inputs.put(c);
+        }
     }
 
     /** Images and end events wait for the result message; everything else is told to the coordinator now. */

@@ -13,16 +13,23 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Turns a request's image refs into stored inputs. Every ref is fetched and checked first, and only when all passed
  * is any stored: a job refused for its second image leaves nothing of its first. An inbox file is read only when it
  * is a regular file the inbox itself holds (never through a link); a URL is fetched without following a redirect to
- * another host (the host a user named is the only one asked), and never with a token.
+ * another host (the host a user named is the only one asked), never at a private or local address unless
+ * inputs.allow-private-urls says so, within one deadline and byte cap, and never with a token.
  */
 public final class InputResolver {
     static final int MAX_REDIRECTS = 5;
@@ -33,7 +40,7 @@ public final class InputResolver {
     public InputResolver(InputStore store, InputSettings settings) {
         this.store = store;
         this.settings = settings;
-        // Redirects are followed by hand, hop by hop, so each hop's host is checked before it is asked.
+        // Redirects are followed by hand, hop by hop, so each hop's host and addresses are checked before it is asked.
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(settings.urlTimeout()).build();
     }
@@ -131,50 +138,84 @@ public final class InputResolver {
         }
     }
 
+    /**
+     * One deadline (inputs.url-timeout) bounds the whole fetch: every hop and the body, so a server that stalls or
+     * trickles costs at most that. The body is collected by {@link CappedBody}, which stops at inputs.max-bytes.
+     */
     private InputStore.Candidate fetch(String url) {
         URI uri = URI.create(url);
         String host = host(uri);
+        long deadline = System.nanoTime() + settings.urlTimeout().toNanos();
         for (int hop = 0; ; hop++) {
-            HttpResponse<InputStream> reply;
-            try {
-                reply = http.send(HttpRequest.newBuilder(uri).timeout(settings.urlTimeout()).GET().build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-            } catch (IOException e) {
-                throw new ImageRejectedException("could not be fetched from " + host + ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ImageRejectedException("fetching it was interrupted");
-            }
+            PrivateAddresses.check(uri, settings.allowPrivateUrls());
+            HttpResponse<byte[]> reply = send(uri, host, deadline);
             int status = reply.statusCode();
-            try (InputStream body = reply.body()) {
-                if (status >= 300 && status < 400) {
-                    String location = reply.headers().firstValue("Location").orElseThrow(() ->
-                            new ImageRejectedException("redirect " + status + " without a Location"));
-                    URI next = uri.resolve(location);
-                    if (!host(next).equals(host) || !"http".equalsIgnoreCase(next.getScheme())
-                            && !"https".equalsIgnoreCase(next.getScheme())) {
-                        throw new ImageRejectedException("the URL redirects to another host (" + host + " -> "
-                                + host(next) + "); give the image's own URL");
-                    }
-                    if (hop >= MAX_REDIRECTS) {
-                        throw new ImageRejectedException("more than " + MAX_REDIRECTS + " redirects");
-                    }
-                    uri = next;
-                    continue;
+            if (status >= 300 && status < 400) {
+                String location = reply.headers().firstValue("Location").orElseThrow(() ->
+                        new ImageRejectedException("redirect " + status + " without a Location"));
+                URI next = uri.resolve(location);
+                if (!host(next).equals(host) || !"http".equalsIgnoreCase(next.getScheme())
+                        && !"https".equalsIgnoreCase(next.getScheme())) {
+                    throw new ImageRejectedException("the URL redirects to another host (" + host + " -> "
+                            + host(next) + "); give the image's own URL");
                 }
-                if (status / 100 != 2) {
-                    throw new ImageRejectedException("HTTP " + status + " from " + host);
+                if (hop >= MAX_REDIRECTS) {
+                    throw new ImageRejectedException("more than " + MAX_REDIRECTS + " redirects");
                 }
-                long declared = reply.headers().firstValueAsLong("Content-Length").orElse(-1);
-                if (declared > settings.maxBytes()) {
-                    throw new ImageRejectedException(declared + " bytes is over inputs.max-bytes ("
-                            + settings.maxBytes() + ")");
-                }
-                return store.check(capped(body), reply.headers().firstValue("Content-Type").orElse(null));
-            } catch (IOException e) {
-                throw new ImageRejectedException("could not be read from " + host + ": " + e.getMessage());
+                uri = next;
+                continue;
             }
+            if (status / 100 != 2) {
+                throw new ImageRejectedException("HTTP " + status + " from " + host);
+            }
+            return store.check(reply.body(), reply.headers().firstValue("Content-Type").orElse(null));
         }
+    }
+
+    private HttpResponse<byte[]> send(URI uri, String host, long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw overTime(host);
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofNanos(left)).GET().build();
+        AtomicReference<CappedBody> body = new AtomicReference<>();
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request, info -> {
+            if (info.statusCode() / 100 != 2) {
+                return HttpResponse.BodySubscribers.replacing(new byte[0]);
+            }
+            body.set(new CappedBody(settings.maxBytes(), info));
+            return body.get();
+        });
+        try {
+            return pending.get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true); // the JDK client drops the exchange, so the connection stops reading
+            throw overTime(host);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ImageRejectedException("fetching it was interrupted");
+        } catch (ExecutionException e) {
+            if (body.get() != null && body.get().refusal() != null) {
+                throw body.get().refusal();
+            }
+            Throwable cause = e.getCause();
+            while (cause != null && !(cause instanceof ImageRejectedException) && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof ImageRejectedException rejected) {
+                throw rejected;
+            }
+            if (cause instanceof java.net.http.HttpTimeoutException) {
+                throw overTime(host);
+            }
+            throw new ImageRejectedException("could not be fetched from " + host + ": " + cause);
+        }
+    }
+
+    private ImageRejectedException overTime(String host) {
+        return new ImageRejectedException("it did not arrive from " + host + " within inputs.url-timeout="
+                + settings.urlTimeout().toSeconds() + "s; give a faster URL, upload the image, or raise the setting");
     }
 
     /** At most one byte over the cap is read, so an endless body costs nothing and the check names the cap. */

@@ -60,10 +60,30 @@ public final class LoraNormalizer {
         return raw instanceof JsonNode n ? n : json.valueToTree(raw);
     }
 
-    /** LoRA by either of the two places ModelScope records the type. */
+    /**
+     * The tasks of images this runtime renders. A record that ModelScope does not type as a LoRA counts as one by
+     * its {@code lora} tag only with one of these tasks: edit LoRAs (image-to-image) often come with an empty
+     * AigcType and no MuseInfo, while video LoRAs (Wan2.2, task image-to-video or none) carry the same tag.
+     */
+    static final List<String> IMAGE_TASKS = List.of("text-to-image-synthesis", "image-to-image");
+
+    /**
+     * LoRA by either of the two places ModelScope records the type, or by a {@code lora} tag on a record of an
+     * image task (docs/inputs.md, "Cache records").
+     */
     public static boolean isLora(JsonNode r) {
         return "lora".equalsIgnoreCase(text(r, "AigcType"))
-                || "lora".equalsIgnoreCase(text(r.path("MuseInfo").path("model"), "modelType"));
+                || "lora".equalsIgnoreCase(text(r.path("MuseInfo").path("model"), "modelType"))
+                || (hasLoraTag(r) && tasks(r).stream().anyMatch(IMAGE_TASKS::contains));
+    }
+
+    private static boolean hasLoraTag(JsonNode r) {
+        for (JsonNode t : r.path("Tags")) {
+            if (t.isTextual() && t.asText().trim().equalsIgnoreCase("lora")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The record's id ({@code Path/Name}), or empty when the record carries none. */

@@ -138,6 +138,7 @@ public final class Settings {
     /** inputs.*: the checks and limits of a job's input images. */
     public dev.toploras.inputs.InputSettings inputs() {
         return new dev.toploras.inputs.InputSettings(longValue("inputs.max-bytes"), longValue("inputs.max-pixels"),
-                duration("inputs.url-timeout"), text("server.public-url"), bool("inputs.remote-data-uri"));
+                duration("inputs.url-timeout"), text("server.public-url"), bool("inputs.remote-data-uri"),
+                bool("inputs.allow-private-urls"));
     }
 }

@@ -223,6 +223,33 @@ class HostileInputTest {
     }
 
     @Test
+    void should_cap_uploads_by_inputs_max_bytes_and_json_bodies_by_api_max_body_bytes() throws Exception {
+        // api.max-body-bytes is 4096 here, inputs.max-bytes its default (10 MiB)
+        byte[] png = dev.toploras.support.Images.noisyPng(64, 64);
+        assertThat(png.length).isGreaterThan(4096);
+        HttpResponse<String> sized = http.upload(png, "image/png");
+        assertThat(sized.statusCode()).as(sized.body()).isEqualTo(201);
+        assertThat(json(sized).path("upload_id").asText()).hasSize(64);
+        HttpResponse<String> chunkedUpload = http.send(http.request("/api/v1/uploads")
+                .header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(png))).build());
+        assertThat(chunkedUpload.statusCode()).as(chunkedUpload.body()).isBetween(200, 201);
+
+        byte[] overUpload = new byte[10 * 1024 * 1024 + 1];
+        JsonNode declared = assertError(http.upload(overUpload, "image/png"), 413, "payload_too_large");
+        assertThat(declared.path("message").asText()).contains("inputs.max-bytes");
+        JsonNode streamed = assertError(http.send(http.request("/api/v1/uploads").header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(overUpload))).build()),
+                413, "payload_too_large");
+        assertThat(streamed.path("message").asText()).contains("inputs.max-bytes");
+
+        String bigJson = job("big-json", "x".repeat(6000), "remote").toString();
+        JsonNode json = assertError(http.post("/api/v1/generate", bigJson), 413, "payload_too_large");
+        assertThat(json.path("message").asText()).contains("api.max-body-bytes");
+        assertThat(jobsMatching("big-json")).isZero();
+    }
+
+    @Test
     void should_answer_413_414_and_431_from_the_http_layer_in_the_error_shape() throws Exception {
         byte[] big = new byte[10_000];
         java.util.Arrays.fill(big, (byte) ' ');

@@ -19,6 +19,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.toploras.generation.GenerationHarness;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HexFormat;
+import java.util.Base64;
+import java.security.MessageDigest;
+import dev.toploras.support.Images;
+import dev.toploras.inputs.InputStore;
 import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.support.Http;
 import dev.toploras.support.Stubs;
@@ -256,5 +262,54 @@ class BrokerDeliveryTest {
 
     private static int port(TopLorasRuntime rt) {
         return Integer.parseInt(rt.context().resolvePropertyPlaceholders("{{server.port}}"));
+    }
+
+    /**
+     * A worker shares no disk with the coordinator: a job's input image travels with the claim, is checked against
+     * its sha256 and put into the worker's own cache/inputs/, and the render reads it from there.
+     */
+    @Test
+    void should_run_a_job_with_an_input_image_on_a_worker_from_the_bytes_the_claim_carried() throws Exception {
+        modelscope.stubFor(post(urlEqualTo("/v1/images/generations"))
+                .willReturn(okJson(GenerationHarness.submitted("t-edit"))));
+        modelscope.stubFor(get(urlEqualTo("/v1/tasks/t-edit"))
+                .willReturn(okJson(GenerationHarness.succeeded(modelscope.baseUrl() + "/out/edit.png"))));
+        modelscope.stubFor(get(urlEqualTo("/out/edit.png")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "image/png").withBody(Images.png(16, 12))));
+        // the render here is the remote one with inputs.remote-data-uri=true: it reads the stored bytes exactly
+        // as a local backend does
+        coordinator(Map.of("inputs.remote-data-uri", "true"));
+        TopLorasRuntime worker = worker("w-edit", Map.of("inputs.remote-data-uri", "true"));
+
+        byte[] png = Images.png(24, 16);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(png));
+        Files.createDirectories(home.resolve("inbox"));
+        Files.write(home.resolve("inbox/photo.png"), png);
+        ObjectNode job = BrokerHarness.JSON.createObjectNode();
+        job.put("job_id", "edit-on-worker");
+        job.put("task", "image-to-image");
+        job.put("model_id", "Qwen/Qwen-Image-Edit");
+        job.putObject("loras").put("DiffSynth-Studio/Qwen-Image-Edit-F2P", 1.0);
+        job.putObject("params").put("prompt", "the same room at night").put("size", "128x96");
+        job.put("backend", "remote");
+        job.putArray("images").add("photo.png");
+        drop(home, job);
+
+        Path doc = home.resolve("cache/outputs").resolve("image-to-image").resolve("edit-on-worker.json");
+        await().atMost(Duration.ofSeconds(40)).until(() -> {
+            String s = Files.isRegularFile(doc) ? Files.readString(doc) : "";
+            return s.contains("\"succeeded\"") || s.contains("\"failed\"");
+        });
+        JsonNode done = BrokerHarness.JSON.readTree(doc.toFile());
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        assertThat(done.at("/meta/worker").asText()).isEqualTo("w-edit");
+        JsonNode submit = BrokerHarness.JSON.readTree(modelscope.findAll(postRequestedFor(urlEqualTo("/v1/images/generations")))
+                .get(0).getBodyAsString());
+        assertThat(submit.path("image_url").asText())
+                .isEqualTo("data:image/png;base64," + Base64.getEncoder().encodeToString(png));
+        // the worker's own cache/inputs (under its scratch home, not the coordinator's) holds it by hash
+        InputStore workerInputs = worker.bean("inputStore", InputStore.class);
+        assertThat(workerInputs.dir().startsWith(home)).isFalse();
+        assertThat(workerInputs.file(sha)).hasValueSatisfying(p -> assertThat(p).hasBinaryContent(png));
     }
 }

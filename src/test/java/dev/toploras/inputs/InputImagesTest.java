@@ -66,7 +66,9 @@ class InputImagesTest {
                 "inbox.poll-delay", "50",
                 "inputs.max-bytes", String.valueOf(MAX_BYTES),
                 "api.max-body-bytes", "1048576",
-                "server.public-url", "https://loras.example.org/"));
+                "server.public-url", "https://loras.example.org/",
+                // the image stubs listen on 127.0.0.1 (InputUrlFetchTest: refused without this)
+                "inputs.allow-private-urls", "true"));
     }
 
     @AfterAll
@@ -173,8 +175,9 @@ class InputImagesTest {
         assertThat(text.statusCode()).isEqualTo(400);
         assertThat(text.body()).contains("not an image");
         HttpResponse<String> big = upload(Images.noisyPng(400, 400), "image/png");
-        assertThat(big.statusCode()).as(big.body()).isEqualTo(400);
-        assertThat(big.body()).contains("over the limit");
+        // over inputs.max-bytes by its Content-Length: refused at the HTTP edge before a byte of it is read
+        assertThat(big.statusCode()).as(big.body()).isEqualTo(413);
+        assertThat(big.body()).contains("payload_too_large").contains("inputs.max-bytes");
         HttpResponse<String> json = upload("{}".getBytes(), "application/json");
         assertThat(json.statusCode()).isEqualTo(415);
 

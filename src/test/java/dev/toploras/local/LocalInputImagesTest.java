@@ -119,8 +119,6 @@ class LocalInputImagesTest {
         backend.stubFor(get(urlPathEqualTo("/sdapi/v1/loras")).willReturn(okJson("[]")));
         backend.stubFor(post(urlPathEqualTo("/sdapi/v1/refresh-loras")).willReturn(okJson("null")));
         LocalStubs.a1111Lists(backend);
-        backend.stubFor(get(urlPathEqualTo("/sdapi/v1/progress")).willReturn(okJson(
-                LocalStubs.fixture("a1111/progress_running.json"))));
         backend.stubFor(post(urlPathEqualTo("/sdapi/v1/img2img")).willReturn(okJson(
                 LocalStubs.fixture("a1111/txt2img_reply.json")
                         .replace("${png_base64}", Base64.getEncoder().encodeToString(output))

@@ -9,6 +9,7 @@ import dev.toploras.storage.Json;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,12 +37,35 @@ class LoraNormalizerTest {
     }
 
     @Test
-    void should_keep_only_loras_by_aigc_type_or_muse_model_type() {
+    void should_keep_loras_by_type_or_by_a_lora_tag_on_an_image_task() {
         long loras = RAW.values().stream().filter(LoraNormalizer::isLora).count();
-        assertThat(loras).isEqualTo(21);
-        assertThat(LoraNormalizer.isLora(RAW.get("lightx2v/Qwen-Image-Lightning"))).isFalse();
-        assertThat(LoraNormalizer.isLora(RAW.get("muse/sd35_clip_l"))).isFalse();
-        assertThat(LoraNormalizer.isLora(RAW.get("merjic/majicbeauty-qwen1"))).isTrue();
+        // 21 typed LoRA by AigcType / MuseInfo, 6 more by a "lora" tag with an image task; 3 video LoRAs stay out
+        assertThat(loras).isEqualTo(27);
+        assertThat(LoraNormalizer.isLora(RAW.get("merjic/majicbeauty-qwen1"))).as("AigcType LoRA").isTrue();
+        assertThat(List.of("lightx2v/Qwen-Image-Lightning", "muse/sd35_clip_l",
+                "AI-ModelScope/next-scene-qwen-image-lora-2509", "dx8152/Qwen-Edit-2509-Multiple-angles",
+                "flymy-ai/qwen-image-edit-2509-inscene-lora", "AI-ModelScope/Qwen-Image-Edit-Remove-Clothes"))
+                .as("no AigcType, a lora tag and text-to-image-synthesis or image-to-image")
+                .allMatch(id -> LoraNormalizer.isLora(RAW.get(id)));
+        assertThat(List.of("lightx2v/Wan2.2-Distill-Models", "lightx2v/Wan2.2-I2V-A14B-Moe-Distill-Lightx2v",
+                "lightx2v/Wan2.2-Distill-Loras"))
+                .as("video LoRAs: tagged LoRA, but task image-to-video or none")
+                .noneMatch(id -> LoraNormalizer.isLora(RAW.get(id)));
+    }
+
+    @Test
+    void should_not_count_a_lora_tag_without_an_image_task() throws Exception {
+        JsonNode untasked = JSON.readTree("{\"Path\":\"u\",\"Name\":\"n\",\"Tags\":[\"LoRA\"],\"Tasks\":[]}");
+        JsonNode video = JSON.readTree(
+                "{\"Path\":\"u\",\"Name\":\"n\",\"Tags\":[\"LoRA\"],\"Tasks\":[{\"Name\":\"image-to-video\"}]}");
+        JsonNode edit = JSON.readTree(
+                "{\"Path\":\"u\",\"Name\":\"n\",\"Tags\":[\" LoRA \"],\"Tasks\":[{\"Name\":\"image-to-image\"}]}");
+        JsonNode untagged = JSON.readTree(
+                "{\"Path\":\"u\",\"Name\":\"n\",\"Tags\":[\"qwen\"],\"Tasks\":[{\"Name\":\"image-to-image\"}]}");
+        assertThat(LoraNormalizer.isLora(untasked)).isFalse();
+        assertThat(LoraNormalizer.isLora(video)).isFalse();
+        assertThat(LoraNormalizer.isLora(untagged)).isFalse();
+        assertThat(LoraNormalizer.isLora(edit)).isTrue();
     }
 
     @Test

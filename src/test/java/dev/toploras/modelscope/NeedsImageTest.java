@@ -38,8 +38,7 @@ class NeedsImageTest {
         List<LoraRecord> loras = new ArrayList<>();
         try (InputStream in = getClass().getResourceAsStream("/modelscope/dolphin-models-lora-page1.json")) {
             for (JsonNode r : JSON.readTree(in).at("/Data/Model/Models")) {
-                // all 30: the page is the answer to the LoRA listing query (four of the seven have an empty AigcType
-                // and only a "lora" tag, which LoraNormalizer.isLora does not count today)
+                // all 30, the LoRA filter aside (CatalogFlowTest checks the same seven after it)
                 loras.add(normalizer.normalize(r).orElseThrow());
             }
         }
