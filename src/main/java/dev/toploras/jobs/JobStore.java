@@ -102,6 +102,11 @@ public final class JobStore {
         }
     }
 
+    /** A task folder: a real folder (no link out of outputs), not a hidden one such as .keys. */
+    private static boolean isTaskDir(Path d) {
+        return Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS) && !d.getFileName().toString().startsWith(".");
+    }
+
     public Optional<JobDocument> find(String jobId) {
         return locate(jobId).map(this::read);
     }
@@ -360,8 +365,7 @@ public final class JobStore {
         // Directory streams, not Files.walk: a walk fails on a temp file renamed away while it looks at it, and
         // writers rename temp files all the time.
         // Task folders only: hidden ones (.keys) hold other files that happen to end in .json.
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(outputs, d -> Files.isDirectory(d,
-                LinkOption.NOFOLLOW_LINKS) && !d.getFileName().toString().startsWith("."))) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(outputs, JobStore::isTaskDir)) {
             for (Path dir : tasks) {
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + DOC)) {
                     for (Path f : files) {
@@ -414,8 +418,7 @@ public final class JobStore {
         if (!Files.isDirectory(outputs)) {
             return n;
         }
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(outputs, d -> Files.isDirectory(d,
-                LinkOption.NOFOLLOW_LINKS) && !d.getFileName().toString().startsWith("."))) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(outputs, JobStore::isTaskDir)) {
             for (Path dir : tasks) {
                 n += AtomicFiles.deleteStaleTemps(dir, before);
                 try (DirectoryStream<Path> jobs = Files.newDirectoryStream(dir, d -> Files.isDirectory(d,

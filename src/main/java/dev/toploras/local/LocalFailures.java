@@ -23,6 +23,15 @@ public final class LocalFailures {
         return m;
     }
 
+    /**
+     * Turns a failed call to a local backend into its job error. A reply cut off at its size bound keeps its own
+     * error (ReplyBounds); any other failure means the server did not answer.
+     */
+    public static BackendUnavailable unreachable(String backend, String url, Exception e) {
+        dev.toploras.runtime.ReplyBounds.rethrowCutOff(e);
+        return new BackendUnavailable(backend, url, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+
     /** The local image server did not answer (connection refused, timeout, 5xx). */
     public static final class BackendUnavailable extends LocalBackendException {
         public BackendUnavailable(String backend, String url, String why) {

@@ -270,9 +270,7 @@ public final class A1111Steps {
     }
 
     public void unreachable(Exception e) {
-        dev.toploras.runtime.ReplyBounds.rethrowCutOff(e);
-        throw new LocalFailures.BackendUnavailable("a1111", url, e.getClass().getSimpleName() + ": "
-                + e.getMessage());
+        throw LocalFailures.unreachable("a1111", url, e);
     }
 
     private String sampler(RenderJob r) {

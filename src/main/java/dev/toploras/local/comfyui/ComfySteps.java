@@ -219,9 +219,7 @@ public final class ComfySteps {
     }
 
     public void unreachable(Exception e) {
-        dev.toploras.runtime.ReplyBounds.rethrowCutOff(e);
-        throw new LocalFailures.BackendUnavailable("comfyui", url, e.getClass().getSimpleName() + ": "
-                + e.getMessage());
+        throw LocalFailures.unreachable("comfyui", url, e);
     }
 
     /** The POST /queue body that takes a pending prompt off ComfyUI's queue. */
