@@ -46,29 +46,6 @@ public record LoraRecord(
         Boolean needsImage,
         WeightFile weightFile) {
 
-    /** A record with its history fields and image need, before its weight file is known (older caches have none). */
-    public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,
-                      String coverLocal, long downloads, long likes, String license, List<String> tagsCn,
-                      List<String> tagsEn, List<String> baseModels, String visionFoundation, List<String> triggerWords,
-                      Instant updatedAt, String modelscopeUrl, Integer rank, Integer rankChange, Long downloadsDelta,
-                      Long likesDelta, Double downloadsPerDay, Instant firstSeenAt, Boolean isNew,
-                      Boolean needsImage) {
-        this(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license, tagsCn, tagsEn,
-                baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange, downloadsDelta,
-                likesDelta, downloadsPerDay, firstSeenAt, isNew, needsImage, null);
-    }
-
-    /** A record with its history fields, before its image need is known (older caches have none). */
-    public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,
-                      String coverLocal, long downloads, long likes, String license, List<String> tagsCn,
-                      List<String> tagsEn, List<String> baseModels, String visionFoundation, List<String> triggerWords,
-                      Instant updatedAt, String modelscopeUrl, Integer rank, Integer rankChange, Long downloadsDelta,
-                      Long likesDelta, Double downloadsPerDay, Instant firstSeenAt, Boolean isNew) {
-        this(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license, tagsCn, tagsEn,
-                baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, rank, rankChange, downloadsDelta,
-                likesDelta, downloadsPerDay, firstSeenAt, isNew, false, null);
-    }
-
     /** A record as ModelScope lists it, before history is known. */
     public LoraRecord(String id, String titleCn, String titleEn, String author, String avatar, String coverUrl,
                       String coverLocal, long downloads, long likes, String license, List<String> tagsCn,
@@ -76,7 +53,7 @@ public record LoraRecord(
                       Instant updatedAt, String modelscopeUrl) {
         this(id, titleCn, titleEn, author, avatar, coverUrl, coverLocal, downloads, likes, license, tagsCn, tagsEn,
                 baseModels, visionFoundation, triggerWords, updatedAt, modelscopeUrl, null, null, null, null, null,
-                null, null);
+                null, null, false, null);
     }
 
     public LoraRecord {
