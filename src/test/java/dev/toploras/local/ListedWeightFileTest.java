@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 20.4: the listing names a LoRA's version and weight file (MuseInfo.versions[].modelVersion.modelUrl
  * {@code modelscope://owner/name?revision=v1}, stats.fileList and fileSizes, as in the real page captured from
- * ModelScope, src/test/resources/modelscope/dolphin-models-lora-page1.json). The record keeps them, and a local job
+ * ModelScope, src/main/resources/demo/dolphin-models-lora-page1.json). The record keeps them, and a local job
  * lists and downloads that revision and takes that file instead of guessing.
  */
 class ListedWeightFileTest {

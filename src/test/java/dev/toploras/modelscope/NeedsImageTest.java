@@ -36,7 +36,7 @@ class NeedsImageTest {
     void should_mark_exactly_the_seven_edit_and_image_to_image_records_of_the_fixture_page() throws Exception {
         LoraNormalizer normalizer = new LoraNormalizer(JSON, "https://www.modelscope.cn/", shippedRules());
         List<LoraRecord> loras = new ArrayList<>();
-        try (InputStream in = getClass().getResourceAsStream("/modelscope/dolphin-models-lora-page1.json")) {
+        try (InputStream in = getClass().getResourceAsStream("/demo/dolphin-models-lora-page1.json")) {
             for (JsonNode r : JSON.readTree(in).at("/Data/Model/Models")) {
                 // all 30, the LoRA filter aside (CatalogFlowTest checks the same seven after it)
                 loras.add(normalizer.normalize(r).orElseThrow());
