@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.modelscope.LoraNormalizer;
 import dev.toploras.support.AppProcess;
 import dev.toploras.support.Browser;
 import dev.toploras.support.Http;
@@ -67,13 +68,13 @@ class DemoTest {
         return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
     }
 
-    /** The LoRA ids of the captured page the demo ships. */
+    /** The LoRA ids of the captured page the demo ships, by the catalog's own rule (wider than AigcType). */
     static Set<String> capturedLoras() throws Exception {
         try (InputStream in = DemoTest.class.getResourceAsStream(ModelScopeStandIn.LISTING_RESOURCE)) {
             JsonNode models = new ObjectMapper().readTree(in).path("Data").path("Model").path("Models");
             Set<String> ids = new HashSet<>();
             models.forEach(m -> {
-                if (m.path("AigcType").asText().equals("LoRA")) {
+                if (LoraNormalizer.isLora(m)) {
                     ids.add(m.path("Path").asText() + "/" + m.path("Name").asText());
                 }
             });
