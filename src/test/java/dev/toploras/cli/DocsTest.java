@@ -40,4 +40,60 @@ class DocsTest {
         }
         assertThat(missing).isEmpty();
     }
+
+    /** A name in backticks that points into the code: {@code pkg/Class}, {@code Class.member} or a bare {@code Class}. */
+    static final Pattern CODE_NAME = Pattern.compile(
+            "`(?:((?:[a-z0-9]+/)+)([A-Z][A-Za-z0-9]*)|([A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+))(?:\\.([A-Za-z_][A-Za-z0-9_]*))?`");
+
+    /** Names docs/architecture.md gives that are not this repository's: Camel's (a header among them), one that is gone. */
+    static final List<String> NOT_OURS = List.of(
+            "CamelHttpUri", "HttpOperationFailedException", "RuntimeBeanExpressionException", "UpstreamHttp");
+
+    /**
+     * docs/architecture.md is the map of the code: every class it names (with its package, or alone) is a source file
+     * of main or test, a member it names is in that file, and every flow file it names is in routes/.
+     */
+    @Test
+    void should_name_only_classes_members_and_flows_that_exist_in_the_architecture_page() throws IOException {
+        String doc = Files.readString(Path.of("docs/architecture.md"));
+        List<String> missing = new ArrayList<>();
+        Matcher m = CODE_NAME.matcher(doc);
+        int named = 0;
+        while (m.find()) {
+            String cls = m.group(2) != null ? m.group(2) : m.group(3);
+            if (NOT_OURS.contains(cls)) {
+                continue;
+            }
+            named++;
+            Path file = m.group(1) != null
+                    ? Path.of("src/main/java/dev/toploras", m.group(1), cls + ".java")
+                    : findSource(cls);
+            if (file == null || !Files.exists(file)) {
+                missing.add(m.group());
+            } else if (m.group(4) != null && !Files.readString(file).contains(m.group(4))) {
+                missing.add(m.group() + " (no " + m.group(4) + " in " + file + ")");
+            }
+        }
+        Matcher flows = Pattern.compile("`(?:routes/)?([a-z0-9-]+\\.camel\\.yaml)`").matcher(doc);
+        while (flows.find()) {
+            named++;
+            if (!Files.exists(Path.of("routes", flows.group(1)))) {
+                missing.add(flows.group());
+            }
+        }
+        assertThat(named).as("names checked").isGreaterThan(50);
+        assertThat(missing).isEmpty();
+    }
+
+    private static Path findSource(String cls) throws IOException {
+        for (String root : List.of("src/main/java", "src/test/java")) {
+            try (Stream<Path> files = Files.walk(Path.of(root))) {
+                Path found = files.filter(f -> f.getFileName().toString().equals(cls + ".java")).findFirst().orElse(null);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
 }
