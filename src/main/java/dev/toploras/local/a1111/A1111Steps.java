@@ -269,8 +269,9 @@ public final class A1111Steps {
         return cancelWanted.contains(jobId) && "active".equals(taskState.get(jobId));
     }
 
-    public void unreachable(Exception e) {
-        throw LocalFailures.unreachable("a1111", url, e);
+    /** The failure mapping of this backend's calls (local-http-call's {@code failures}). */
+    public void unreachable(Exception e, String server) {
+        throw LocalFailures.unreachable("a1111", server, e);
     }
 
     private String sampler(RenderJob r) {

@@ -218,8 +218,9 @@ public final class ComfySteps {
         return new RenderedImage(bytes, "image/png", r.width(), r.height());
     }
 
-    public void unreachable(Exception e) {
-        throw LocalFailures.unreachable("comfyui", url, e);
+    /** The failure mapping of this backend's calls (local-http-call's {@code failures}). */
+    public void unreachable(Exception e, String server) {
+        throw LocalFailures.unreachable("comfyui", server, e);
     }
 
     /** The POST /queue body that takes a pending prompt off ComfyUI's queue. */
