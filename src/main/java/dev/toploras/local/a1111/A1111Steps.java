@@ -274,6 +274,11 @@ public final class A1111Steps {
         throw LocalFailures.unreachable("a1111", server, e);
     }
 
+    /** As above at local.a1111.url: route files a user copied before local-http-call call it so. */
+    public void unreachable(Exception e) {
+        unreachable(e, url);
+    }
+
     private String sampler(RenderJob r) {
         return r.sampler() != null ? r.sampler() : settings.a1111Sampler();
     }
