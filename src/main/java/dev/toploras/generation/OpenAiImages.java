@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.covers.ImageKind;
 import dev.toploras.errors.ErrorCode;
+import dev.toploras.errors.UpstreamStatus;
 import dev.toploras.jobs.JobRequest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,8 +44,8 @@ public final class OpenAiImages {
     public List<RenderedImage> images(byte[] reply, int status, String server, Map<String, Object> job) {
         String what = "local image server " + server;
         if (status / 100 != 2) {
-            ErrorCode code = status == 429 ? ErrorCode.UPSTREAM_RATE_LIMITED
-                    : status >= 500 ? ErrorCode.UPSTREAM_UNAVAILABLE : ErrorCode.UPSTREAM_REJECTED;
+            // No token goes to this server, so its 401/403 is its own refusal, not a token to check.
+            ErrorCode code = UpstreamStatus.code(status, UpstreamStatus.Refusal.NO_TOKEN);
             throw new LocalBackendException(code, what + " answered HTTP " + status + "; check its log",
                     Map.of("http_status", status));
         }

@@ -32,6 +32,16 @@ public final class LocalFailures {
         return new BackendUnavailable(backend, url, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 
+    /**
+     * The failure mapping of a local call whose caller reads the failure itself (local-http-call's
+     * {@code failures: localCallAsIs}): a health probe reports the cause as it is, the API's live lists answer it.
+     */
+    public static final class AsIs {
+        public void unreachable(Exception e, String server) throws Exception {
+            throw e;
+        }
+    }
+
     /** The local image server did not answer (connection refused, timeout, 5xx). */
     public static final class BackendUnavailable extends LocalBackendException {
         public BackendUnavailable(String backend, String url, String why) {

@@ -157,7 +157,8 @@ public final class InferenceClient {
 
     /**
      * A failed call (after the retries of its route) as the project's error: a refused token names where the token
-     * came from and ModelScope's own explanation is kept; replies map as UpstreamErrors maps them.
+     * came from and ModelScope's own explanation is kept; replies map as
+     * UpstreamException.forStatus maps them (errors/UpstreamStatus).
      */
     public void failure(Exception e, String call, String jobId) {
         throw upstream(e, "ModelScope API-Inference " + call, tokenSource(jobId));
@@ -169,18 +170,8 @@ public final class InferenceClient {
             int status = h.getStatusCode();
             String upstream = errorMessage(parse(h.getResponseBody()));
             String msg = what + " answered HTTP " + status + (upstream.isEmpty() ? "" : ": " + upstream);
-            if (status == 401 || status == 403) {
-                return new UpstreamUnauthorizedException(msg + (source == null ? ""
-                        : " (the token from " + source.words() + " was refused; check it)"), status);
-            }
-            if (status == 429) {
-                return new UpstreamRateLimitedException(msg + " (rate limit or daily quota reached; try later)",
-                        status);
-            }
-            if (status >= 500) {
-                return new UpstreamUnavailableException(msg, status, e);
-            }
-            return new UpstreamRejectedException(msg, status);
+            return UpstreamException.forStatus(status, msg, source == null ? ""
+                    : " (the token from " + source.words() + " was refused; check it)", e);
         }
         // no reply at all (timeouts, connection errors): the catalog's meaning, decided in one place
         return UpstreamErrors.translate(e, what) instanceof UpstreamException u ? u

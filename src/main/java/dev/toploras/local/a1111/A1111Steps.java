@@ -269,8 +269,14 @@ public final class A1111Steps {
         return cancelWanted.contains(jobId) && "active".equals(taskState.get(jobId));
     }
 
+    /** The failure mapping of this backend's calls (local-http-call's {@code failures}). */
+    public void unreachable(Exception e, String server) {
+        throw LocalFailures.unreachable("a1111", server, e);
+    }
+
+    /** As above at local.a1111.url: route files a user copied before local-http-call call it so. */
     public void unreachable(Exception e) {
-        throw LocalFailures.unreachable("a1111", url, e);
+        unreachable(e, url);
     }
 
     private String sampler(RenderJob r) {

@@ -218,8 +218,14 @@ public final class ComfySteps {
         return new RenderedImage(bytes, "image/png", r.width(), r.height());
     }
 
+    /** The failure mapping of this backend's calls (local-http-call's {@code failures}). */
+    public void unreachable(Exception e, String server) {
+        throw LocalFailures.unreachable("comfyui", server, e);
+    }
+
+    /** As above at local.comfyui.url: route files a user copied before local-http-call call it so. */
     public void unreachable(Exception e) {
-        throw LocalFailures.unreachable("comfyui", url, e);
+        unreachable(e, url);
     }
 
     /** The POST /queue body that takes a pending prompt off ComfyUI's queue. */
