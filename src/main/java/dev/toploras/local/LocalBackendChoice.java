@@ -5,9 +5,9 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.spi.PropertiesFunction;
 
 /**
- * The placeholder function {@code {{local:backend}}}, the bundled default of local.backend: openai when local.url is
- * set (configurations from before local.backend existed), the built-in preview otherwise. A value the user gives
- * local.backend replaces it; nothing is written back. Camel finds it by its name
+ * The placeholder function {@code {{local:backend}}}, the local backend the routes use: local.backend when it names
+ * one; left empty, openai when local.url is set (configurations from before local.backend existed) and the built-in
+ * preview otherwise. Chosen where it is read, so nothing is written back. Camel finds it by its name
  * (META-INF/services/org/apache/camel/properties-function/local).
  */
 public final class LocalBackendChoice implements PropertiesFunction, CamelContextAware {
@@ -23,6 +23,10 @@ public final class LocalBackendChoice implements PropertiesFunction, CamelContex
         if (!"backend".equals(remainder)) {
             throw new IllegalArgumentException("{{local:" + remainder + "}}: the only local: placeholder is "
                     + "{{local:backend}}");
+        }
+        String named = ctx.resolvePropertyPlaceholders("{{local.backend:}}").trim();
+        if (!named.isEmpty()) {
+            return named;
         }
         return ctx.resolvePropertyPlaceholders("{{local.url:}}").isBlank() ? "preview" : "openai";
     }

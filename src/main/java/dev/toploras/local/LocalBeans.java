@@ -81,13 +81,13 @@ public final class LocalBeans implements CamelConfiguration {
     }
 
     @BindToRegistry("localApi")
-    public LocalApi localApi() {
-        return new LocalApi(settings.text("local.backend"));
+    public LocalApi localApi(CamelContext ctx) {
+        return new LocalApi(backend(ctx));
     }
 
     @BindToRegistry("localHealth")
     public LocalHealth localHealth(CamelContext ctx) {
-        String backend = settings.text("local.backend");
+        String backend = backend(ctx);
         String url = switch (backend) {
             case "comfyui" -> settings.text("local.comfyui.url");
             case "a1111" -> settings.text("local.a1111.url");
@@ -99,6 +99,11 @@ public final class LocalBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext ctx) {
         // Nothing to do at start: every bean above is bound by Camel.
+    }
+
+    /** The backend the routes render on: {{local:backend}} (LocalBackendChoice). */
+    private static String backend(CamelContext ctx) {
+        return ctx.resolvePropertyPlaceholders("{{local:backend}}");
     }
 
     static LocalSettings settings(Home home, Settings s) {

@@ -64,14 +64,17 @@ class PropertyChoicesTest {
     }
 
     @Test
-    void should_default_the_local_backend_by_local_url_and_keep_a_named_one() {
-        assertThat(resolve(Map.of(), "local.backend")).isEqualTo("preview");
+    void should_choose_the_local_backend_by_local_url_when_left_empty_and_keep_a_named_one() {
+        assertThat(resolve(Map.of(), "local:backend")).isEqualTo("preview");
         assertThat(resolve(Map.of(), "local.endpoint")).isEqualTo("direct:local-preview");
-        assertThat(resolve(Map.of("local.url", "http://127.0.0.1:9000"), "local.backend")).isEqualTo("openai");
+        assertThat(resolve(Map.of("local.url", "http://127.0.0.1:9000"), "local:backend")).isEqualTo("openai");
         assertThat(resolve(Map.of("local.url", "http://127.0.0.1:9000"), "local.endpoint"))
                 .isEqualTo("direct:local-openai");
         assertThat(resolve(Map.of("local.url", "http://127.0.0.1:9000", "local.backend", "comfyui"),
                 "local.endpoint")).isEqualTo("direct:local-comfyui");
+        assertThat(resolve(Map.of("local.url", "http://127.0.0.1:9000", "local.backend", "comfyui"),
+                "local.backend")).as("the user's value itself is not rewritten").isEqualTo("comfyui");
+        assertThat(resolve(Map.of("local.backend", "a1111"), "local:backend")).isEqualTo("a1111");
     }
 
     @Test
