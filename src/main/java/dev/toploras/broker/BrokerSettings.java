@@ -14,7 +14,7 @@ public record BrokerSettings(boolean embedded, String host, int port, String url
     public static final String JOBS = "toploras.jobs";
     public static final String DEAD_LETTERS = "toploras.jobs.dlq";
 
-    /** The same test runtime/BrokerSwitch spells out before it names any broker class. */
+    /** The same test TopLorasRuntime spells out (to choose runtime.queue) before it names any broker class. */
     public static boolean configured(Settings s) {
         return s.bool("broker.embedded") || !s.text("broker.url").isEmpty();
     }

@@ -1,13 +1,5 @@
 package dev.toploras.broker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.api.SystemApi;
-import dev.toploras.inputs.InputStore;
-import dev.toploras.jobs.JobStore;
-import dev.toploras.modelscope.RequestTokens;
-import dev.toploras.runtime.Home;
-import dev.toploras.runtime.RouteFiles;
-import dev.toploras.runtime.Settings;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -17,20 +9,16 @@ import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ExtendedStartupListener;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.jms.JmsComponent;
-import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
- * Puts the generation queue on the broker. Only called when broker.* is configured, and the only class the runtime
- * names that touches Artemis, so `fetch` and a plain `serve` load none of it (BrokerClassLoadingTest).
+ * The broker connection both roles share (the coordinator's BrokerBeans, a worker's WorkerBeans) and the broker
+ * section of /api/health. Which queue the generation flow consumes is not set here: generation.queue names it for
+ * each role (runtime.queue), and the route files of the role are chosen by RouteFiles.
  *
  * <p>A job message is taken with client acknowledgement: it is acknowledged when its route completes (the result
  * is stored by then) and handed out again when the route fails or the consumer dies. Not a JMS transaction: a
@@ -40,84 +28,10 @@ import org.springframework.jms.connection.CachingConnectionFactory;
  * ride on the listener's session.
  */
 public final class BrokerWiring {
-    static final String JOBS_URI = "jms:queue:" + BrokerSettings.JOBS
-            + "?acknowledgementModeName=CLIENT_ACKNOWLEDGE&cacheLevelName=CACHE_CONSUMER"
-            + "&messageCreatedStrategy=#jobMessageTagger";
-
     private BrokerWiring() {
     }
 
-    /** `serve` with a broker: the job queue, the applier routes, health sections; the embedded broker if asked. */
-    public static void coordinator(CamelContext ctx, Home home) throws Exception {
-        Settings settings = ctx.getRegistry().lookupByNameAndType("settings", Settings.class);
-        JobStore store = ctx.getRegistry().lookupByNameAndType("jobStore", JobStore.class);
-        RequestTokens tokens = ctx.getRegistry().lookupByNameAndType("requestTokens", RequestTokens.class);
-        ObjectMapper json = ctx.getRegistry().lookupByNameAndType("json", ObjectMapper.class);
-        Clock clock = ctx.getRegistry().lookupByNameAndType("clock", Clock.class);
-        SystemApi system = ctx.getRegistry().lookupByNameAndType("systemApi", SystemApi.class);
-        BiConsumer<String, Supplier<Object>> section = system::section;
-        BiConsumer<String, Supplier<Number>> gauge = system::gauge;
-        BrokerSettings b = BrokerSettings.from(settings);
-        if (b.embedded()) {
-            b = BrokerCredentials.ensure(b, home.root().resolve("broker"));
-        }
-        EmbeddedBroker embedded = b.embedded() ? EmbeddedBroker.start(home.root().resolve("broker"), b) : null;
-        ConnectionFactory cf = connect(ctx, b, embedded);
-        WorkerRegistry workers = new WorkerRegistry(clock);
-        JobApplier applier = new JobApplier(store, workers, json, b.maxDeliveries())
-                .withInputs(ctx.getRegistry().lookupByNameAndType("inputStore", InputStore.class));
-        ctx.getRegistry().bind("jobApplier", applier);
-        ctx.getRegistry().bind("jobMessageTagger", new JobMessageTagger(tokens));
-        // Jobs whose token came with the request stay here; with generation.local-workers=0 that is all that does.
-        String own = b.localWorkers() > 0 ? "&concurrentConsumers=" + b.localWorkers()
-                : "&concurrentConsumers=1&selector=" + JobMessageTagger.SCOPE + "='" + JobMessageTagger.COORDINATOR + "'";
-        ctx.getPropertiesComponent().addOverrideProperty("generation.queue", JOBS_URI + own);
-        load(ctx, RouteFiles.location(home, "broker.camel.yaml"));
-
-        BrokerHealth health = new BrokerHealth(b, cf, embedded, workers, applier, clock);
-        ctx.getRegistry().bind("brokerHealth", health);
-        section.accept("broker", health::section);
-        gauge.accept("top_loras_broker_queue_depth", () -> health.counts(BrokerSettings.JOBS)[0]);
-        gauge.accept("top_loras_broker_in_flight", () -> health.counts(BrokerSettings.JOBS)[1]);
-        gauge.accept("top_loras_broker_dead_letters", applier::deadLetters);
-        gauge.accept("top_loras_broker_workers", () -> workers.list().size());
-        gauge.accept("top_loras_broker_connected", () -> health.connected() ? 1 : 0);
-    }
-
-    /** `worker`: no home of the coordinator's; jobs run on a scratch store and go back over the broker. */
-    public static WorkerSteps worker(CamelContext ctx, Home home, Settings settings, JobStore scratch, String name,
-                                     ObjectMapper json) throws Exception {
-        BrokerSettings b = BrokerSettings.from(settings).forWorker();
-        connect(ctx, b, null);
-        WorkerSteps steps = new WorkerSteps(name, scratch, json)
-                .withInputs(ctx.getRegistry().lookupByNameAndType("inputStore", InputStore.class));
-        ctx.getRegistry().bind("workerSteps", steps);
-        ctx.getPropertiesComponent().addOverrideProperty("generation.queue", "direct:worker-generate");
-        ctx.getPropertiesComponent().addOverrideProperty("worker.jobs-uri", "jms:queue:" + BrokerSettings.JOBS
-                + "?acknowledgementModeName=CLIENT_ACKNOWLEDGE&cacheLevelName=CACHE_CONSUMER"
-                + "&concurrentConsumers=" + b.workerConsumers()
-                + "&selector=" + JobMessageTagger.SCOPE + "='" + JobMessageTagger.ANY + "'");
-        load(ctx, RouteFiles.location(home, "worker.camel.yaml"));
-        ctx.addStartupListener(new ExtendedStartupListener() {
-            @Override
-            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-                // routes can be started only once the context is fully up
-            }
-
-            @Override
-            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
-                ProducerTemplate template = context.createProducerTemplate();
-                steps.forwardTo((jobId, body) -> template.sendBodyAndHeader("direct:worker-update", body,
-                        "JMSXGroupID", jobId));
-                // generation-run starts only with `serve`; a worker runs it behind its own queue consumer.
-                context.getRouteController().startRoute("generation-run");
-                context.getRouteController().startRoute("worker-take");
-            }
-        });
-        return steps;
-    }
-
-    private static ConnectionFactory connect(CamelContext ctx, BrokerSettings b, EmbeddedBroker embedded)
+    static ConnectionFactory connect(CamelContext ctx, BrokerSettings b, EmbeddedBroker embedded)
             throws Exception {
         ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(b.clientUrl(),
                 b.secured() ? b.user() : null, b.secured() ? b.password() : null);
@@ -149,10 +63,6 @@ public final class BrokerWiring {
         c.setSessionCacheSize(20);
         c.setReconnectOnException(true);
         return c;
-    }
-
-    private static void load(CamelContext ctx, String location) throws Exception {
-        PluginHelper.getRoutesLoader(ctx).loadRoutes(PluginHelper.getResourceLoader(ctx).resolveResource(location));
     }
 
     /** The broker section of /api/health: connection, queue counts, dead letters and the workers heard from. */

@@ -1,38 +1,65 @@
 package dev.toploras.broker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.inputs.InputStore;
 import dev.toploras.jobs.JobStore;
-import dev.toploras.runtime.Home;
 import dev.toploras.runtime.Settings;
 import java.nio.file.Path;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.FileUtil;
 
 /**
- * `worker`: the generation beans (GenerationBeans, run before this) keep their jobs in {@code scratch}, a temporary
- * folder deleted at stop; this connects them to the broker. {@code home} is the worker's own home, for its route
- * files. The worker's name (worker.name, default host name and pid) is recorded as meta.worker.
+ * `worker` (runtime.queue=worker): the generation beans keep their jobs in {@code scratch}, a temporary folder
+ * deleted at stop (CoreBeans' home there); this connects them to the broker, whose job queue worker.camel.yaml
+ * consumes. The worker's name (worker.name, default host name and pid) is recorded as meta.worker.
  */
 public final class WorkerBeans implements CamelConfiguration {
-    private final Home home;
     private final Path scratch;
+    @BeanInject("settings")
+    Settings settings;
+    @BeanInject("json")
+    ObjectMapper json;
 
-    public WorkerBeans(Home home, Path scratch) {
-        this.home = home;
+    public WorkerBeans(Path scratch) {
         this.scratch = scratch;
     }
 
-    @Override
-    public void configure(CamelContext ctx) throws Exception {
-        Settings settings = ctx.getRegistry().lookupByNameAndType("settings", Settings.class);
+    @BindToRegistry(value = "workerSteps", lazy = true)
+    public WorkerSteps workerSteps(@BeanInject("jobStore") JobStore jobs, @BeanInject("inputStore") InputStore inputs) {
         String name = settings.text("worker.name");
         if (name.isEmpty()) {
             name = settings.generation(settings.list("catalog.tasks")).node() + "-" + ProcessHandle.current().pid();
         }
-        BrokerWiring.worker(ctx, home, settings, ctx.getRegistry().lookupByNameAndType("jobStore", JobStore.class),
-                name, ctx.getRegistry().lookupByNameAndType("json", ObjectMapper.class));
+        return new WorkerSteps(name, jobs, json).withInputs(inputs);
+    }
+
+    @Override
+    public void configure(CamelContext ctx) throws Exception {
+        BrokerWiring.connect(ctx, BrokerSettings.from(settings).forWorker(), null);
+        WorkerSteps steps = ctx.getRegistry().lookupByNameAndType("workerSteps", WorkerSteps.class);
+        ctx.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                // routes can be started only once the context is fully up
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+                ProducerTemplate template = context.createProducerTemplate();
+                steps.forwardTo((jobId, body) -> template.sendBodyAndHeader("direct:worker-update", body,
+                        "JMSXGroupID", jobId));
+                // generation-run starts only with `serve`; a worker runs it behind its own queue consumer, and
+                // takes jobs only once their events have somewhere to go.
+                context.getRouteController().startRoute("generation-run");
+                context.getRouteController().startRoute("worker-take");
+            }
+        });
         ctx.addService(new ServiceSupport() {
             @Override
             protected void doStop() {

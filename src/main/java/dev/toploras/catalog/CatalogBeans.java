@@ -80,12 +80,9 @@ public final class CatalogBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext ctx) {
-        // The routes append paths to modelscope.base-url ({{modelscope.base-url}}/api/...): one form, checked once.
-        String base = settings.text("modelscope.base-url");
-        String stripped = dev.toploras.modelscope.ListingClient.stripSlash(base);
-        if (!stripped.equals(base)) {
-            ctx.getPropertiesComponent().addOverrideProperty("modelscope.base-url", stripped);
-        }
+        // Checked once at start; properties append paths to it as {{url:modelscope.base-url}}/api/..., so it may end
+        // in a slash or not, and nothing is written back.
+        dev.toploras.modelscope.ListingClient.stripSlash(settings.text("modelscope.base-url"));
         ctx.getCamelContextExtension().addInterceptStrategy(new ListingBound(settings.integer("catalog.max-pages")));
         if (!settings.bool("runtime.serve")) {
             CatalogWarmup.start(json, ctx.getRegistry().lookupByNameAndType("loraNormalizer", LoraNormalizer.class));

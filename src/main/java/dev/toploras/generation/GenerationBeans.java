@@ -2,6 +2,8 @@ package dev.toploras.generation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.catalog.CatalogSettings;
+import dev.toploras.inputs.InputSettings;
+import dev.toploras.inputs.InputStore;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.InferenceClient;
@@ -9,12 +11,11 @@ import dev.toploras.modelscope.RequestTokens;
 import dev.toploras.runtime.Home;
 import dev.toploras.runtime.Settings;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.seda.SedaEndpoint;
@@ -22,8 +23,12 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 
 /**
- * `serve` only: the job store, the inbox intake, the worker beans of routes/generation.camel.yaml (one per
+ * `serve` and `worker`: the job store, the inbox intake, the worker beans of routes/generation.camel.yaml (one per
  * responsibility; the job store holds the state) and what local backend routes may call (docs/seams.md).
+ *
+ * <p>Every bean that takes another is {@code lazy}: Camel binds a supplier and builds the bean, with its
+ * {@code @BeanInject} parameters, on first lookup, so it does not matter which configuration class Camel processes
+ * first. Only the ground (CoreBeans: home, settings, JSON, clock) is injected into fields.
  */
 public final class GenerationBeans implements CamelConfiguration {
     /** The ModelScope token's source; never bound in the registry. */
@@ -36,69 +41,151 @@ public final class GenerationBeans implements CamelConfiguration {
     ObjectMapper json;
     @BeanInject("clock")
     Clock clock;
-    @BeanInject("catalogSettings")
-    CatalogSettings catalog;
 
     public GenerationBeans(Supplier<Optional<String>> token) {
         this.token = token;
     }
 
-    @Override
-    public void configure(CamelContext ctx) throws Exception {
-        localBackend(ctx, settings);
-        GenerationSettings generation = settings.generation(catalog.tasks());
+    @BindToRegistry(value = "generationSettings", lazy = true)
+    public GenerationSettings generationSettings(@BeanInject("catalogSettings") CatalogSettings catalog) {
+        return settings.generation(catalog.tasks());
+    }
+
+    /** Temp files a killed process left behind (older than this JVM) go before anything reads the folders. */
+    @BindToRegistry(value = "jobStore", lazy = true)
+    public JobStore jobStore() {
         JobStore jobs = new JobStore(home, json, clock);
-        // Temp files a killed process left behind (older than this JVM) go before anything reads the folders.
         jobs.deleteCrashLeftovers(java.time.Instant.ofEpochMilli(
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()));
-        RequestTokens requestTokens = new RequestTokens();
-        JobRequestReader requestReader = new JobRequestReader(json, generation.tasks());
-        dev.toploras.inputs.InputSettings inputSettings = settings.inputs();
-        dev.toploras.inputs.InputStore inputStore = new dev.toploras.inputs.InputStore(home.cache().resolve("inputs"),
-                inputSettings);
-        dev.toploras.inputs.InputLinks inputLinks = new dev.toploras.inputs.InputLinks(inputStore, inputSettings);
-        InferenceClient inference = new InferenceClient(token, requestTokens, inputLinks::remoteRef);
+        return jobs;
+    }
+
+    @BindToRegistry(value = "jobRecords", lazy = true)
+    public JobRecords jobRecords(@BeanInject("jobStore") JobStore jobs) {
+        return new JobRecords(jobs);
+    }
+
+    @BindToRegistry(value = "requestTokens", lazy = true)
+    public RequestTokens requestTokens() {
+        return new RequestTokens();
+    }
+
+    @BindToRegistry(value = "jobRequestReader", lazy = true)
+    public JobRequestReader jobRequestReader(@BeanInject("generationSettings") GenerationSettings generation) {
+        return new JobRequestReader(json, generation.tasks());
+    }
+
+    @BindToRegistry(value = "inputStore", lazy = true)
+    public InputStore inputStore() {
+        return new InputStore(home.cache().resolve("inputs"), settings.inputs());
+    }
+
+    @BindToRegistry(value = "inference", lazy = true)
+    public InferenceClient inference(@BeanInject("requestTokens") RequestTokens requestTokens,
+                                     @BeanInject("inputStore") InputStore inputs) {
+        dev.toploras.inputs.InputLinks links = new dev.toploras.inputs.InputLinks(inputs, settings.inputs());
+        return new InferenceClient(token, requestTokens, links::remoteRef);
+    }
+
+    @BindToRegistry(value = "jobIntake", lazy = true)
+    public JobIntake jobIntake(@BeanInject("jobStore") JobStore jobs,
+                               @BeanInject("jobRequestReader") JobRequestReader requestReader,
+                               @BeanInject("generationSettings") GenerationSettings generation,
+                               @BeanInject("inputStore") InputStore inputs) {
+        InputSettings inputSettings = settings.inputs();
         JobFit fit = new JobFit(settings.baseModelRules(), new dev.toploras.catalog.LoraLookup(home.cache(),
                 dev.toploras.catalog.CatalogCache.quiet(json)), java.util.Set.of("image-to-image"));
         java.nio.file.Path inbox = java.nio.file.Path.of(settings.text("inbox.dir"));
-        JobIntake jobIntake = new JobIntake(home, jobs, requestReader, json, generation.node(), new JobIntake.Inputs(
-                new dev.toploras.inputs.InputResolver(inputStore, inputSettings), fit, inbox));
-        JobRecords records = new JobRecords(jobs);
-        JobOutcomes outcomes = new JobOutcomes(records);
-        JobClaims claims = new JobClaims(records, inference, requestTokens, outcomes);
-        ctx.getRegistry().bind("jobStore", jobs);
-        ctx.getRegistry().bind("jobIntake", jobIntake);
-        ctx.getRegistry().bind("inputStore", inputStore);
-        // The local backends' input-image steps read the same store (bound here, where the store is made).
-        ctx.getRegistry().bind("comfyInputs", new dev.toploras.local.comfyui.ComfyInputs(inputStore, json));
-        ctx.getRegistry().bind("a1111Inputs", new dev.toploras.local.a1111.A1111Inputs(inputStore));
-        ctx.getRegistry().bind("inboxGate", new dev.toploras.inbox.InboxGate(
-                java.nio.file.Path.of(settings.text("inbox.dir")), json, settings.inboxIncompleteWait()));
-        ctx.getRegistry().bind("requestTokens", requestTokens);
-        ctx.getRegistry().bind("jobRequestReader", requestReader);
-        ctx.getRegistry().bind("inference", inference);
-        ctx.getRegistry().bind("jobClaims", claims);
-        ctx.getRegistry().bind("jobOutcomes", outcomes);
-        ctx.getRegistry().bind("remoteSteps", new RemoteSteps(records, inference, generation.pollTimeout(), claims));
-        ctx.getRegistry().bind("jobImages", new JobImages(home, records, generation.maxImageBytes()));
-        ctx.getRegistry().bind("jobEvents", new JobEvents(jobs));
-        ctx.getRegistry().bind("localPreview", new PreviewProcessor());
-        ctx.getRegistry().bind("openAiImages", new OpenAiImages(json));
-        ctx.getRegistry().bind("renderedImages", new RenderedImages());
+        return new JobIntake(home, jobs, requestReader, json, generation.node(), new JobIntake.Inputs(
+                new dev.toploras.inputs.InputResolver(inputs, inputSettings), fit, inbox));
+    }
 
-        // For /api/health and the HTTP API's queue_full check (ApiBeans looks these two up).
-        Supplier<Map<String, Object>> health = () -> {
-            Map<String, Object> h = new LinkedHashMap<>(outcomes.health());
-            h.put("workers_busy", claims.busy());
-            return h;
-        };
-        ctx.getRegistry().bind("generationHealth", health);
-        // Room on the generation.queue endpoint when it is an in-process queue; a broker reports no limit here.
-        // Resolved when asked: a configured broker replaces the property after this class has run.
-        IntSupplier queueRoom = () -> ctx.getEndpoint(ctx.resolvePropertyPlaceholders("{{generation.queue}}"))
+    /** The local backends' input-image steps read the same store. */
+    @BindToRegistry(value = "comfyInputs", lazy = true)
+    public dev.toploras.local.comfyui.ComfyInputs comfyInputs(@BeanInject("inputStore") InputStore inputs) {
+        return new dev.toploras.local.comfyui.ComfyInputs(inputs, json);
+    }
+
+    @BindToRegistry(value = "a1111Inputs", lazy = true)
+    public dev.toploras.local.a1111.A1111Inputs a1111Inputs(@BeanInject("inputStore") InputStore inputs) {
+        return new dev.toploras.local.a1111.A1111Inputs(inputs);
+    }
+
+    @BindToRegistry(value = "inboxGate", lazy = true)
+    public dev.toploras.inbox.InboxGate inboxGate() {
+        return new dev.toploras.inbox.InboxGate(java.nio.file.Path.of(settings.text("inbox.dir")), json,
+                settings.inboxIncompleteWait());
+    }
+
+    @BindToRegistry(value = "jobOutcomes", lazy = true)
+    public JobOutcomes jobOutcomes(@BeanInject("jobRecords") JobRecords records) {
+        return new JobOutcomes(records);
+    }
+
+    @BindToRegistry(value = "jobClaims", lazy = true)
+    public JobClaims jobClaims(@BeanInject("jobRecords") JobRecords records,
+                               @BeanInject("inference") InferenceClient inference,
+                               @BeanInject("requestTokens") RequestTokens requestTokens,
+                               @BeanInject("jobOutcomes") JobOutcomes outcomes) {
+        return new JobClaims(records, inference, requestTokens, outcomes);
+    }
+
+    @BindToRegistry(value = "remoteSteps", lazy = true)
+    public RemoteSteps remoteSteps(@BeanInject("jobRecords") JobRecords records,
+                                   @BeanInject("inference") InferenceClient inference,
+                                   @BeanInject("generationSettings") GenerationSettings generation,
+                                   @BeanInject("jobClaims") JobClaims claims) {
+        return new RemoteSteps(records, inference, generation.pollTimeout(), claims);
+    }
+
+    @BindToRegistry(value = "jobImages", lazy = true)
+    public JobImages jobImages(@BeanInject("jobRecords") JobRecords records,
+                               @BeanInject("generationSettings") GenerationSettings generation) {
+        return new JobImages(home, records, generation.maxImageBytes());
+    }
+
+    @BindToRegistry(value = "jobEvents", lazy = true)
+    public JobEvents jobEvents(@BeanInject("jobStore") JobStore jobs) {
+        return new JobEvents(jobs);
+    }
+
+    @BindToRegistry("localPreview")
+    public PreviewProcessor localPreview() {
+        return new PreviewProcessor();
+    }
+
+    @BindToRegistry("openAiImages")
+    public OpenAiImages openAiImages() {
+        return new OpenAiImages(json);
+    }
+
+    @BindToRegistry("renderedImages")
+    public RenderedImages renderedImages() {
+        return new RenderedImages();
+    }
+
+    /** For /api/health: the outcomes' counters and the jobs running now. */
+    @BindToRegistry(value = "generationHealth", lazy = true)
+    public GenerationHealth generationHealth(@BeanInject("jobOutcomes") JobOutcomes outcomes,
+                                             @BeanInject("jobClaims") JobClaims claims) {
+        return new GenerationHealth(outcomes, claims);
+    }
+
+    /**
+     * Room on the generation.queue endpoint when it is an in-process queue (the HTTP API's queue_full check); a
+     * broker reports no limit here.
+     */
+    @BindToRegistry(value = "generationQueueRoom", lazy = true)
+    public IntSupplier generationQueueRoom(CamelContext ctx) {
+        return () -> ctx.getEndpoint(ctx.resolvePropertyPlaceholders("{{generation.queue}}"))
                 instanceof SedaEndpoint seda ? seda.getQueue().remainingCapacity() : Integer.MAX_VALUE;
-        ctx.getRegistry().bind("generationQueueRoom", queueRoom);
+    }
 
+    @Override
+    public void configure(CamelContext ctx) {
+        // Built now, so a bad generation.* value fails the start, naming its key.
+        ctx.getRegistry().lookupByNameAndType("generationSettings", GenerationSettings.class);
+        JobClaims claims = ctx.getRegistry().lookupByNameAndType("jobClaims", JobClaims.class);
         ctx.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
@@ -107,19 +194,5 @@ public final class GenerationBeans implements CamelConfiguration {
                 }
             }
         });
-    }
-
-    /**
-     * local.backend names the backend; left empty it is openai when local.url is set (configurations from before
-     * local.backend existed) and the preview otherwise. The choice is written back as an override, so
-     * local.endpoint (direct:local-{{local.backend}}) resolves to the same backend.
-     */
-    static String localBackend(CamelContext ctx, Settings settings) {
-        String backend = settings.text("local.backend");
-        if (backend.isEmpty()) {
-            backend = settings.text("local.url").isEmpty() ? "preview" : "openai";
-            ctx.getPropertiesComponent().addOverrideProperty("local.backend", backend);
-        }
-        return backend;
     }
 }

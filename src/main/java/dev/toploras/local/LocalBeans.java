@@ -12,15 +12,15 @@ import dev.toploras.runtime.ReplyBounds;
 import dev.toploras.runtime.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
 /**
- * `serve` only, after GenerationBeans: the beans of routes/local-loras, local-comfyui and local-a1111 from the
- * local.* settings (bad values fail at start, naming the key), and {@code localHealth} for /api/health.
+ * `serve` and `worker`: the beans of routes/local-loras, local-comfyui and local-a1111 from the local.* settings
+ * (bad values fail at start, naming the key), and {@code localHealth} for /api/health. Beans that take another
+ * capability's bean are {@code lazy} (built on first lookup), so no configuration class must come first.
  */
 public final class LocalBeans implements CamelConfiguration {
     @BeanInject("settings")
@@ -30,37 +30,80 @@ public final class LocalBeans implements CamelConfiguration {
     @BeanInject("json")
     ObjectMapper json;
 
-    @Override
-    public void configure(CamelContext ctx) throws Exception {
-        LocalSettings local = settings(home, settings);
-        JobEvents events = ctx.getRegistry().lookupByNameAndType("jobEvents", JobEvents.class);
-        LoraStore store = new LoraStore(local.lorasDir(), local.maxLoraBytes());
-        ctx.getRegistry().bind("localSettings", local);
-        ctx.getRegistry().bind("localTiming", new LocalTiming());
-        ReplyBounds replies = ReplyBounds.ofReplies(settings);
-        ctx.getRegistry().bind("localRenderTimeout", new CallTimeout(local.timeout(), replies));
-        // A LoRA streams to disk: its cap is local.max-lora-bytes (the store's own check, with a clearer error,
-        // comes first), its stall local.lora-download-timeout and its whole-download time local.lora-download-deadline.
-        ctx.getRegistry().bind("loraDownloadTimeout", new CallTimeout(settings.duration("local.lora-download-timeout"),
+    @BindToRegistry("localSettings")
+    public LocalSettings localSettings() {
+        return settings(home, settings);
+    }
+
+    @BindToRegistry("localTiming")
+    public LocalTiming localTiming() {
+        return new LocalTiming();
+    }
+
+    @BindToRegistry("localRenderTimeout")
+    public CallTimeout localRenderTimeout() {
+        return new CallTimeout(settings.duration("local.timeout"), ReplyBounds.ofReplies(settings));
+    }
+
+    /**
+     * A LoRA streams to disk: its cap is local.max-lora-bytes (the store's own check, with a clearer error, comes
+     * first), its stall local.lora-download-timeout and its whole-download time local.lora-download-deadline.
+     */
+    @BindToRegistry(value = "loraDownloadTimeout", lazy = true)
+    public CallTimeout loraDownloadTimeout(@BeanInject("localSettings") LocalSettings local) {
+        return new CallTimeout(settings.duration("local.lora-download-timeout"),
                 new ReplyBounds(local.maxLoraBytes() + LoraStore.BUFFER + 1, "local.max-lora-bytes",
-                        settings.duration("local.lora-download-deadline"), "local.lora-download-deadline")));
-        ctx.getRegistry().bind("localProbeTimeout", new CallTimeout(java.time.Duration.ofSeconds(2), replies));
-        ctx.getRegistry().bind("loraSteps", new LoraSteps(store, json, events,
+                        settings.duration("local.lora-download-deadline"), "local.lora-download-deadline"));
+    }
+
+    @BindToRegistry("localProbeTimeout")
+    public CallTimeout localProbeTimeout() {
+        return new CallTimeout(java.time.Duration.ofSeconds(2), ReplyBounds.ofReplies(settings));
+    }
+
+    @BindToRegistry(value = "loraSteps", lazy = true)
+    public LoraSteps loraSteps(@BeanInject("localSettings") LocalSettings local,
+                               @BeanInject("jobEvents") JobEvents events) {
+        return new LoraSteps(new LoraStore(local.lorasDir(), local.maxLoraBytes()), json, events,
                 settings.duration("local.lora-listing-ttl"), new ListedWeights(home.cache(), json),
-                settings.text("local.lora-revision")));
-        ctx.getRegistry().bind("comfySteps", new ComfySteps(local, json, settings.text("local.comfyui.url")));
-        ctx.getRegistry().bind("a1111Steps", new A1111Steps(local, json, events, settings.text("local.a1111.url")));
-        // local.backend was resolved (and written back when empty) by GenerationBeans, which runs first.
-        String backend = ctx.resolvePropertyPlaceholders("{{local.backend}}");
+                settings.text("local.lora-revision"));
+    }
+
+    @BindToRegistry(value = "comfySteps", lazy = true)
+    public ComfySteps comfySteps(@BeanInject("localSettings") LocalSettings local) {
+        return new ComfySteps(local, json, settings.text("local.comfyui.url"));
+    }
+
+    @BindToRegistry(value = "a1111Steps", lazy = true)
+    public A1111Steps a1111Steps(@BeanInject("localSettings") LocalSettings local,
+                                 @BeanInject("jobEvents") JobEvents events) {
+        return new A1111Steps(local, json, events, settings.text("local.a1111.url"));
+    }
+
+    @BindToRegistry("localApi")
+    public LocalApi localApi(CamelContext ctx) {
+        return new LocalApi(backend(ctx));
+    }
+
+    @BindToRegistry("localHealth")
+    public LocalHealth localHealth(CamelContext ctx) {
+        String backend = backend(ctx);
         String url = switch (backend) {
             case "comfyui" -> settings.text("local.comfyui.url");
             case "a1111" -> settings.text("local.a1111.url");
             default -> null;
         };
-        ctx.getRegistry().bind("localApi", new LocalApi(backend));
-        LocalHealth health = new LocalHealth(ctx, json, backend, url);
-        Supplier<Map<String, Object>> section = health::section;
-        ctx.getRegistry().bind("localHealth", section);
+        return new LocalHealth(ctx, json, backend, url);
+    }
+
+    @Override
+    public void configure(CamelContext ctx) {
+        // Nothing to do at start: every bean above is bound by Camel.
+    }
+
+    /** The backend the routes render on: {{local:backend}} (LocalBackendChoice). */
+    private static String backend(CamelContext ctx) {
+        return ctx.resolvePropertyPlaceholders("{{local:backend}}");
     }
 
     static LocalSettings settings(Home home, Settings s) {

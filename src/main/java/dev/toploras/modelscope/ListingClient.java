@@ -11,11 +11,9 @@ public final class ListingClient {
     private ListingClient() {
     }
 
+    /** The base URL without a trailing slash ({{url:modelscope.base-url}} in properties); not http(s) fails. */
     public static String stripSlash(String url) {
-        String u = url == null ? "" : url.trim();
-        while (u.endsWith("/")) {
-            u = u.substring(0, u.length() - 1);
-        }
+        String u = UrlFunction.withoutSlash(url == null ? "" : url);
         if (!u.startsWith("http://") && !u.startsWith("https://")) {
             throw new IllegalArgumentException("modelscope.base-url must be an http(s) URL, got '" + url + "'");
         }

@@ -40,8 +40,12 @@ public final class RouteFiles {
             "local-loras.camel.yaml", "local-comfyui.camel.yaml", "local-comfyui-inputs.camel.yaml",
             "local-a1111.camel.yaml");
 
-    /** Loaded by the broker wiring only when a broker is configured (serve) or by `worker`; never by default. */
-    public static final java.util.Set<String> BROKER_ONLY = java.util.Set.of("broker.camel.yaml", "worker.camel.yaml");
+    /**
+     * The flows of one queue role only (runtime.queue: seda, broker or worker, see generation.queue): the
+     * coordinator's side of the broker and a worker's consumer.
+     */
+    public static final java.util.Map<String, String> ROLE_ONLY = java.util.Map.of("broker.camel.yaml", "broker",
+            "worker.camel.yaml", "worker");
 
     /** The serve-only flows a `worker` runs too: the generation flow and its local backends. */
     public static final java.util.Set<String> WORKER = java.util.Set.of("generation.camel.yaml",
@@ -56,16 +60,20 @@ public final class RouteFiles {
     }
 
     public static List<String> locations(Home home, boolean serve) {
-        return locations(home, serve, false);
+        return locations(home, serve, "seda");
     }
 
-    /** {@code worker}: a `worker` process, which runs the generation flow and its backends but nothing else of serve. */
-    public static List<String> locations(Home home, boolean serve, boolean worker) {
+    /**
+     * {@code queue}: the runtime.queue role. A `worker` (worker) runs the generation flow and its backends but
+     * nothing else of serve; broker.camel.yaml and worker.camel.yaml come only with their role.
+     */
+    public static List<String> locations(Home home, boolean serve, String queue) {
+        boolean worker = "worker".equals(queue);
         Path dir = home.routes();
         List<String> out = new ArrayList<>();
         for (String name : BUNDLED) {
             if (!serve && SERVE_ONLY.contains(name) && !(worker && WORKER.contains(name))
-                    || BROKER_ONLY.contains(name)) {
+                    || ROLE_ONLY.containsKey(name) && !ROLE_ONLY.get(name).equals(queue)) {
                 continue;
             }
             Path user = dir.resolve(name);

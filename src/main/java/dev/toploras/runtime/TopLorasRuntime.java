@@ -43,27 +43,37 @@ public final class TopLorasRuntime implements AutoCloseable {
         main.addInitialProperty("home.dir", home.root().toString());
         boolean serve = Boolean.parseBoolean(overrides.getOrDefault("runtime.serve", "false"));
         boolean worker = Boolean.parseBoolean(overrides.getOrDefault("runtime.worker", "false"));
-        main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home, serve, worker)));
+        String queue = worker ? "worker" : serve && brokerConfigured(home, overrides) ? "broker" : "seda";
+        // The role names the generation queue (generation.queue-<role>) and the role's route files.
+        Map<String, String> layered = new java.util.LinkedHashMap<>(layered(home, overrides));
+        layered.put("runtime.queue", queue);
+        main.configure().withRoutesIncludePattern(String.join(",", RouteFiles.locations(home, serve, queue)));
         // A `worker` keeps its jobs in a scratch folder (it shares no disk with the coordinator); its own home still
         // gives it application.properties and routes.
         java.nio.file.Path scratch = worker ? java.nio.file.Files.createTempDirectory("top-loras-worker-") : null;
         // One configuration class per capability; one-shot commands build neither the generation nor the API beans.
+        // Camel binds every class's beans before it calls any configure(), and a bean that takes another class's
+        // bean is built on first lookup, so only CoreBeans (the ground the others inject) must come first.
         main.configure().addConfiguration(new CoreBeans(worker ? new Home(scratch) : home, clock));
         main.configure().addConfiguration(new dev.toploras.catalog.CatalogBeans(token));
-        // Named by camel.component.platform-http.header-filter-strategy, which Camel binds in every mode.
-        main.bind("apiHeaderFilter", new dev.toploras.api.ApiHeaderFilter());
+        main.configure().addConfiguration(new EveryMode());
         if (serve || worker) {
             main.configure().addConfiguration(new dev.toploras.generation.GenerationBeans(token));
             main.configure().addConfiguration(new dev.toploras.local.LocalBeans());
         }
         if (serve) {
             main.configure().addConfiguration(new dev.toploras.api.ApiBeans());
-            main.configure().addConfiguration(new BrokerSwitch(home));
+        }
+        // Named only in these branches, so without a broker no broker or Artemis class is loaded.
+        if ("broker".equals(queue)) {
+            main.configure().addConfiguration(new dev.toploras.broker.BrokerBeans(home, clock));
         }
         if (worker) {
-            main.configure().addConfiguration(new dev.toploras.broker.WorkerBeans(home, scratch));
+            main.configure().addConfiguration(new dev.toploras.broker.WorkerBeans(scratch));
         }
-        layered(home, overrides).forEach(main::addOverrideProperty);
+        Properties overridden = new Properties();
+        overridden.putAll(layered);
+        main.setOverrideProperties(overridden);
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
             @Override
             public void beforeConfigure(org.apache.camel.main.BaseMainSupport m) {
@@ -79,6 +89,24 @@ public final class TopLorasRuntime implements AutoCloseable {
         dev.toploras.inbox.InboxLock lock = serve ? dev.toploras.inbox.InboxLock.hold(java.nio.file.Path.of(
                 main.getCamelContext().resolvePropertyPlaceholders("{{inbox.dir}}"))) : null;
         return new TopLorasRuntime(main, home, lock);
+    }
+
+    /**
+     * broker.embedded=true or broker.url, from the same files, variables and flags the started runtime will read
+     * (spelled out here: naming the broker package would load it for every serve).
+     */
+    private static boolean brokerConfigured(Home home, Map<String, String> overrides) {
+        Settings s = settingsWithoutStarting(home, overrides);
+        return s.bool("broker.embedded") || !s.text("broker.url").isEmpty();
+    }
+
+    /** Beans of every mode that belong to no capability's configuration class. */
+    public static final class EveryMode implements org.apache.camel.CamelConfiguration {
+        /** Named by camel.component.platform-http.header-filter-strategy, which Camel binds in every mode. */
+        @org.apache.camel.BindToRegistry("apiHeaderFilter")
+        public dev.toploras.api.ApiHeaderFilter apiHeaderFilter() {
+            return new dev.toploras.api.ApiHeaderFilter();
+        }
     }
 
     /**

@@ -104,9 +104,12 @@ public abstract class RouteTestSupport extends CamelTestSupport {
         List<CamelConfiguration> all = new java.util.ArrayList<>();
         all.add(new CoreBeans(home, Clock.systemUTC()));
         all.addAll(configurations(home));
+        // As Camel Main: every class's beans are bound before any class's configure runs.
         for (CamelConfiguration c : all) {
             post.postProcessBeforeInitialization(c, c.getClass().getName());
             post.postProcessAfterInitialization(c, c.getClass().getName());
+        }
+        for (CamelConfiguration c : all) {
             c.configure(ctx);
         }
         for (String flow : flows()) {
