@@ -22,6 +22,7 @@ public final class RouteFiles {
             "api.camel.yaml",
             "inbox.camel.yaml",
             "generation.camel.yaml",
+            "local-http.camel.yaml",
             "local-preview.camel.yaml",
             "local-openai.camel.yaml",
             "local-loras.camel.yaml",
@@ -36,7 +37,8 @@ public final class RouteFiles {
      * a Quartz scheduler, the job worker or the inbox it never uses (start-up time is most of a fetch).
      */
     public static final java.util.Set<String> SERVE_ONLY = java.util.Set.of("api.camel.yaml", "schedules.camel.yaml",
-            "inbox.camel.yaml", "generation.camel.yaml", "local-preview.camel.yaml", "local-openai.camel.yaml",
+            "inbox.camel.yaml", "generation.camel.yaml", "local-http.camel.yaml", "local-preview.camel.yaml",
+            "local-openai.camel.yaml",
             "local-loras.camel.yaml", "local-comfyui.camel.yaml", "local-comfyui-inputs.camel.yaml",
             "local-a1111.camel.yaml");
 
@@ -48,7 +50,7 @@ public final class RouteFiles {
             "worker.camel.yaml", "worker");
 
     /** The serve-only flows a `worker` runs too: the generation flow and its local backends. */
-    public static final java.util.Set<String> WORKER = java.util.Set.of("generation.camel.yaml",
+    public static final java.util.Set<String> WORKER = java.util.Set.of("generation.camel.yaml", "local-http.camel.yaml",
             "local-preview.camel.yaml", "local-openai.camel.yaml", "local-loras.camel.yaml",
             "local-comfyui.camel.yaml", "local-comfyui-inputs.camel.yaml", "local-a1111.camel.yaml");
 

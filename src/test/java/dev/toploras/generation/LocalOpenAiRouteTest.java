@@ -33,7 +33,7 @@ class LocalOpenAiRouteTest extends RouteTestSupport {
 
     @Override
     protected List<String> flows() {
-        return List.of("errors.camel.yaml", "generation.camel.yaml", "local-openai.camel.yaml");
+        return List.of("errors.camel.yaml", "generation.camel.yaml", "local-http.camel.yaml", "local-openai.camel.yaml");
     }
 
     @Override
@@ -48,7 +48,7 @@ class LocalOpenAiRouteTest extends RouteTestSupport {
 
     @Override
     protected void advise() throws Exception {
-        // The call itself is local-openai-call, the route local-http-call (errors.camel.yaml) makes for this backend.
+        // The call itself is local-openai-call, the route local-http-call (local-http.camel.yaml) makes for this backend.
         AdviceWith.adviceWith(context, "local-openai-call", route ->
                 route.weaveByType(ToDynamicDefinition.class).replace().to("mock:image-server"));
     }

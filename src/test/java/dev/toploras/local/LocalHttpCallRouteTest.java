@@ -18,7 +18,7 @@ import org.apache.camel.model.ToDynamicDefinition;
 import org.junit.jupiter.api.Test;
 
 /**
- * The route template local-http-call (errors.camel.yaml) through its ComfyUI instances: what reaches the backend
+ * The route template local-http-call (local-http.camel.yaml) through its ComfyUI instances: what reaches the backend
  * (the method, the per-call path or query, nothing inbound) and what a call that got no reply becomes. A
  * MockEndpoint stands where camel-http would send, so the test sees the message as the backend would get it.
  */
@@ -27,7 +27,7 @@ class LocalHttpCallRouteTest extends RouteTestSupport {
 
     @Override
     protected List<String> flows() {
-        return List.of("errors.camel.yaml", "generation.camel.yaml", "local-loras.camel.yaml",
+        return List.of("errors.camel.yaml", "generation.camel.yaml", "local-http.camel.yaml", "local-loras.camel.yaml",
                 "local-comfyui.camel.yaml");
     }
 
