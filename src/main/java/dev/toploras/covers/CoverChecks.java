@@ -1,8 +1,6 @@
 package dev.toploras.covers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.catalog.CatalogRun;
-import dev.toploras.catalog.LoraRecord;
 import dev.toploras.catalog.SafeName;
 import dev.toploras.modelscope.UpstreamErrors;
 import dev.toploras.storage.AtomicFiles;
@@ -27,8 +25,8 @@ import org.apache.camel.Variable;
 
 /**
  * The rules a cover must pass; the HTTP calls are camel-http steps of routes/covers.camel.yaml. The route asks
- * {@link #begin} for a {@link CoverFetch}, sends the request it describes, and hands each reply to {@link #reply},
- * which decides: follow a redirect (hop by hop, because the CDN sends Locations with raw spaces, and because each
+ * {@link #begin} for the {@link CoverFetch} of a {@link CoverTarget}, sends the request it describes, hands each reply
+ * to {@link #reply}, and ends with the {@link #result} of the fetch. {@link #reply} decides: follow a redirect (hop by hop, because the CDN sends Locations with raw spaces, and because each
  * hop decides afresh whether its host may see the token: only after a 401/403, only on a cover host), keep the
  * stored copy (304), ask again with the token, reject, or store the image (type, size cap, magic bytes, atomic).
  * Files are named from a hash of the model id, never from the id or title.
@@ -48,26 +46,29 @@ public final class CoverChecks {
         this.token = token;
     }
 
-    /** The first request for a record's cover; a record without a cover URL gets a fetch that is already done. */
-    public CoverFetch begin(String id, String url, Path dir) {
+    /**
+     * The fetch of a target's cover, at its first request; a record without a cover URL gets a fetch that is already
+     * done.
+     */
+    public CoverFetch begin(CoverTarget target) {
+        String id = target.record().id();
+        String url = target.record().coverUrl();
+        Path dir = target.dir();
         if (url == null || url.isBlank()) {
-            return CoverFetch.finished(id, dir, CoverOutcome.none());
+            return CoverFetch.finished(target, CoverOutcome.none());
         }
         String name = SafeName.hashOf(id);
         CoverMeta previous = readMeta(dir.resolve(name + ".meta.json"), url, dir).orElse(null);
         try {
-            return new CoverFetch(id, url, dir, name, previous, lenientUri(url));
+            return new CoverFetch(target, name, previous, lenientUri(url));
         } catch (CoverRejectedException e) {
-            return CoverFetch.finished(id, dir, failed(id, previous, dir, e.getMessage()));
+            return CoverFetch.finished(target, failed(id, previous, dir, e.getMessage()));
         }
     }
 
-    /**
-     * {@link #begin} for the record and run the covers route holds in variables, bound by name: cheaper per cover
-     * than a method expression, whose OGNL arguments Camel resolves by introspecting the record on every call.
-     */
-    public CoverFetch beginFor(@Variable("record") LoraRecord record, @Variable("run") CatalogRun run) {
-        return begin(record.id(), record.coverUrl(), run.getImagesDir());
+    /** What covers-fetch turns its target into once the loop ended: the target and what became of its cover. */
+    public CoverResult result(@Variable("cover") CoverFetch fetch) {
+        return fetch.getResult();
     }
 
     /** The covers route's loop condition: true while the fetch wants another request. */

@@ -6,12 +6,11 @@ import java.util.Locale;
 
 /**
  * One cover being fetched, hop by hop: what the next request is (URL, validators, whether the token may go with it)
- * and, once done, the outcome. The covers route keeps it in a variable and loops while {@link #isAgain()}.
+ * and, once done, the outcome. The covers-fetch route keeps it in its variable {@code cover} and loops while
+ * {@link #isAgain()}.
  */
 public final class CoverFetch {
-    private final String id;
-    private final String sourceUrl;
-    private final Path dir;
+    private final CoverTarget target;
     private final String name;
     private final CoverMeta previous;
     private URI uri;
@@ -19,17 +18,15 @@ public final class CoverFetch {
     private boolean tokenTried;
     private CoverOutcome outcome;
 
-    CoverFetch(String id, String sourceUrl, Path dir, String name, CoverMeta previous, URI uri) {
-        this.id = id;
-        this.sourceUrl = sourceUrl;
-        this.dir = dir;
+    CoverFetch(CoverTarget target, String name, CoverMeta previous, URI uri) {
+        this.target = target;
         this.name = name;
         this.previous = previous;
         this.uri = uri;
     }
 
-    static CoverFetch finished(String id, Path dir, CoverOutcome outcome) {
-        CoverFetch f = new CoverFetch(id, null, dir, null, null, null);
+    static CoverFetch finished(CoverTarget target, CoverOutcome outcome) {
+        CoverFetch f = new CoverFetch(target, null, null, null);
         f.outcome = outcome;
         return f;
     }
@@ -56,16 +53,21 @@ public final class CoverFetch {
         return outcome;
     }
 
+    /** The target with what became of its cover; null while the fetch goes on. */
+    public CoverResult getResult() {
+        return outcome == null ? null : new CoverResult(target, outcome);
+    }
+
     String id() {
-        return id;
+        return target.record().id();
     }
 
     String sourceUrl() {
-        return sourceUrl;
+        return target.record().coverUrl();
     }
 
     Path dir() {
-        return dir;
+        return target.dir();
     }
 
     String name() {
@@ -107,6 +109,6 @@ public final class CoverFetch {
 
     @Override
     public String toString() {
-        return "cover of " + id; // never the token
+        return "cover of " + id(); // never the token
     }
 }
