@@ -6,29 +6,36 @@ import java.util.Locale;
 
 /**
  * One cover being fetched, hop by hop: what the next request is (URL, validators, whether the token may go with it)
- * and, once done, the outcome. The covers-fetch route keeps it in its variable {@code cover} and loops while
- * {@link #isAgain()}.
+ * and, once done, the outcome. Each reply gives a new fetch (redirected, with the token, or finished); the
+ * covers-fetch route keeps the current one in its variable {@code cover} and loops while {@link #isAgain()}.
  */
 public final class CoverFetch {
     private final CoverTarget target;
     private final String name;
     private final CoverMeta previous;
-    private URI uri;
-    private int hops;
-    private boolean tokenTried;
-    private CoverOutcome outcome;
+    private final URI uri;
+    private final int hops;
+    private final boolean tokenTried;
+    private final CoverOutcome outcome;
 
-    CoverFetch(CoverTarget target, String name, CoverMeta previous, URI uri) {
+    private CoverFetch(CoverTarget target, String name, CoverMeta previous, URI uri, int hops, boolean tokenTried,
+                       CoverOutcome outcome) {
         this.target = target;
         this.name = name;
         this.previous = previous;
         this.uri = uri;
+        this.hops = hops;
+        this.tokenTried = tokenTried;
+        this.outcome = outcome;
+    }
+
+    /** The first request for the target's cover, stored as {@code name.*}, with the copy from before (or null). */
+    static CoverFetch first(CoverTarget target, String name, CoverMeta previous, URI uri) {
+        return new CoverFetch(target, name, previous, uri, 0, false, null);
     }
 
     static CoverFetch finished(CoverTarget target, CoverOutcome outcome) {
-        CoverFetch f = new CoverFetch(target, null, null, null);
-        f.outcome = outcome;
-        return f;
+        return new CoverFetch(target, null, null, null, 0, false, outcome);
     }
 
     /** True while another request is wanted. */
@@ -94,17 +101,16 @@ public final class CoverFetch {
         return tokenTried;
     }
 
-    void redirectTo(URI next) {
-        uri = next;
-        hops++;
+    CoverFetch redirectedTo(URI next) {
+        return new CoverFetch(target, name, previous, next, hops + 1, tokenTried, null);
     }
 
-    void retryWithToken() {
-        tokenTried = true;
+    CoverFetch withToken() {
+        return new CoverFetch(target, name, previous, uri, hops, true, null);
     }
 
-    void finish(CoverOutcome out) {
-        outcome = out;
+    CoverFetch finish(CoverOutcome out) {
+        return new CoverFetch(target, name, previous, uri, hops, tokenTried, out);
     }
 
     @Override
