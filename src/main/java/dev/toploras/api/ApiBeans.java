@@ -12,8 +12,8 @@ import dev.toploras.local.LocalHealth;
 import dev.toploras.modelscope.RequestTokens;
 import dev.toploras.modelscope.UpstreamHealth;
 import dev.toploras.runs.RunStore;
-import dev.toploras.runtime.Home;
-import dev.toploras.runtime.Settings;
+import dev.toploras.core.Home;
+import dev.toploras.core.Settings;
 import java.time.Clock;
 import java.util.function.IntSupplier;
 import org.apache.camel.BeanInject;
@@ -124,7 +124,7 @@ public final class ApiBeans implements CamelConfiguration {
         edge.inputs((jobId, file) -> jobs.find(jobId).flatMap(doc -> doc.inputs().stream()
                 .filter(in -> (in.index() + "." + in.extension()).equals(file)).findFirst())
                 .flatMap(in -> inputs.file(in.sha256())), new dev.toploras.inputs.InputLinks(inputs,
-                settings.inputs()), settings.inputs().maxBytes());
+                dev.toploras.inputs.InputSettings.from(settings)), dev.toploras.inputs.InputSettings.from(settings).maxBytes());
         int port = settings.integer("server.port");
         ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
     }

@@ -16,7 +16,7 @@ import dev.toploras.runs.RunHandle;
 import dev.toploras.runs.RunItem;
 import dev.toploras.runs.RunKind;
 import dev.toploras.runs.RunStore;
-import dev.toploras.storage.SchemaFile;
+import dev.toploras.core.SchemaFile;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

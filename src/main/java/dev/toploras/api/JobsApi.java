@@ -12,7 +12,7 @@ import dev.toploras.jobs.JobId;
 import dev.toploras.jobs.JobStatus;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.RequestTokens;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import dev.toploras.runs.RunDocument;
 import dev.toploras.runs.RunKind;
 import dev.toploras.runs.RunState;
 import dev.toploras.runs.RunStore;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.toploras.catalog;
 
+import dev.toploras.core.SafeName;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.covers.CoverFetch;
@@ -10,7 +12,7 @@ import dev.toploras.errors.Problem;
 import dev.toploras.runs.RunHandle;
 import dev.toploras.runs.RunKind;
 import dev.toploras.runs.RunStore;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -212,7 +214,7 @@ public final class CatalogSteps {
 
     public void store(String text, CatalogRun run) {
         // After a Ctrl-C the new cache is never written (the previous one stays); once written, the fetch finishes.
-        dev.toploras.runtime.Interruption.PROCESS.commit(() -> cache.write(run.getCacheFile(), text));
+        dev.toploras.core.Interruption.PROCESS.commit(() -> cache.write(run.getCacheFile(), text));
         run.runHandle().finish(null);
         LOG.info("wrote {} ({} LoRAs)", home.relative(run.getCacheFile()), run.top().size());
     }

@@ -4,13 +4,13 @@ import dev.toploras.catalog.CacheDocument;
 import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogSteps;
 import dev.toploras.catalog.LoraRecord;
-import dev.toploras.catalog.SafeName;
+import dev.toploras.core.SafeName;
 import dev.toploras.history.History;
 import dev.toploras.history.HistoryStore;
 import dev.toploras.history.Snapshot;
 import dev.toploras.history.Trend;
-import dev.toploras.runtime.Settings;
-import dev.toploras.storage.Json;
+import dev.toploras.core.Settings;
+import dev.toploras.core.Json;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -72,7 +72,7 @@ public final class TrendsCommand implements Callable<Integer> {
             Path cacheFile = runtime.home().cache().resolve(steps.settings().perTaskCache()
                     ? "top_loras_" + SafeName.task(t) + ".json" : "top_loras.json");
             HistoryStore store = CatalogSteps.historyOf(cacheFile, t, Json.mapper());
-            Duration w = settings.history().window();
+            Duration w = dev.toploras.history.HistorySettings.from(settings).window();
             return print(out, err, t, store, new CatalogCache(Json.mapper()).read(cacheFile), w, limit);
         });
     }

@@ -8,8 +8,8 @@ import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.InferenceClient;
 import dev.toploras.modelscope.RequestTokens;
-import dev.toploras.runtime.Home;
-import dev.toploras.runtime.Settings;
+import dev.toploras.core.Home;
+import dev.toploras.core.Settings;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.IntSupplier;
@@ -48,7 +48,7 @@ public final class GenerationBeans implements CamelConfiguration {
 
     @BindToRegistry(value = "generationSettings", lazy = true)
     public GenerationSettings generationSettings(@BeanInject("catalogSettings") CatalogSettings catalog) {
-        return settings.generation(catalog.tasks());
+        return GenerationSettings.from(settings, catalog.tasks());
     }
 
     /** Temp files a killed process left behind (older than this JVM) go before anything reads the folders. */
@@ -77,13 +77,13 @@ public final class GenerationBeans implements CamelConfiguration {
 
     @BindToRegistry(value = "inputStore", lazy = true)
     public InputStore inputStore() {
-        return new InputStore(home.cache().resolve("inputs"), settings.inputs());
+        return new InputStore(home.cache().resolve("inputs"), InputSettings.from(settings));
     }
 
     @BindToRegistry(value = "inference", lazy = true)
     public InferenceClient inference(@BeanInject("requestTokens") RequestTokens requestTokens,
                                      @BeanInject("inputStore") InputStore inputs) {
-        dev.toploras.inputs.InputLinks links = new dev.toploras.inputs.InputLinks(inputs, settings.inputs());
+        dev.toploras.inputs.InputLinks links = new dev.toploras.inputs.InputLinks(inputs, InputSettings.from(settings));
         return new InferenceClient(token, requestTokens, links::remoteRef);
     }
 
@@ -92,8 +92,8 @@ public final class GenerationBeans implements CamelConfiguration {
                                @BeanInject("jobRequestReader") JobRequestReader requestReader,
                                @BeanInject("generationSettings") GenerationSettings generation,
                                @BeanInject("inputStore") InputStore inputs) {
-        InputSettings inputSettings = settings.inputs();
-        JobFit fit = new JobFit(settings.baseModelRules(), new dev.toploras.catalog.LoraLookup(home.cache(),
+        InputSettings inputSettings = InputSettings.from(settings);
+        JobFit fit = new JobFit(dev.toploras.catalog.BaseModelRules.from(settings), new dev.toploras.catalog.LoraLookup(home.cache(),
                 dev.toploras.catalog.CatalogCache.quiet(json)), java.util.Set.of("image-to-image"));
         java.nio.file.Path inbox = java.nio.file.Path.of(settings.text("inbox.dir"));
         return new JobIntake(home, jobs, requestReader, json, generation.node(), new JobIntake.Inputs(

@@ -11,7 +11,7 @@ import dev.toploras.jobs.JobException;
 import dev.toploras.jobs.JobRequest;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,7 +164,7 @@ public final class JobIntake {
             }
             if (c instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
                 return Problem.of(ErrorCode.INVALID_REQUEST, "the file is not valid JSON: " + j.getOriginalMessage()
-                        + dev.toploras.storage.Json.where(j), Map.of("field", "$"));
+                        + dev.toploras.core.Json.where(j), Map.of("field", "$"));
             }
         }
         return Problem.of(ErrorCode.INVALID_REQUEST, "the request could not be read: " + e.getMessage(),

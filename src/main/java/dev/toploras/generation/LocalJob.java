@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobParams;
 import dev.toploras.jobs.JobRequest;
-import dev.toploras.storage.Json;
+import dev.toploras.core.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -2,7 +2,7 @@ package dev.toploras.inputs;
 
 import dev.toploras.covers.ImageCheck;
 import dev.toploras.covers.ImageKind;
-import dev.toploras.storage.AtomicFiles;
+import dev.toploras.core.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

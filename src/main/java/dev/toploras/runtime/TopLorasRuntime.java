@@ -1,5 +1,9 @@
 package dev.toploras.runtime;
 
+import dev.toploras.core.Settings;
+
+import dev.toploras.core.Home;
+
 import dev.toploras.modelscope.ModelScopeToken;
 import java.time.Clock;
 import java.util.Map;

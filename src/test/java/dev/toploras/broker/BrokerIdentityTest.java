@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobStatus;
 import dev.toploras.runtime.TopLorasRuntime;
-import dev.toploras.storage.Json;
+import dev.toploras.core.Json;
 import dev.toploras.support.Http;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSSecurityException;

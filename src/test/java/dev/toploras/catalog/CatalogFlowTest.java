@@ -33,7 +33,7 @@ import dev.toploras.runs.RunDocument;
 import dev.toploras.runs.RunEvent;
 import dev.toploras.runs.RunItem;
 import dev.toploras.runs.RunStore;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.support.Images;
 import dev.toploras.support.Listings;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.toploras.catalog.CatalogRequest;
 import dev.toploras.catalog.CatalogResult;
 import dev.toploras.catalog.CatalogSort;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.catalog.LoraRecord;
 import dev.toploras.support.CatalogFixture;

@@ -12,7 +12,7 @@ import dev.toploras.modelscope.UpstreamRateLimitedException;
 import dev.toploras.modelscope.UpstreamRejectedException;
 import dev.toploras.modelscope.UpstreamUnauthorizedException;
 import dev.toploras.modelscope.UpstreamUnavailableException;
-import dev.toploras.storage.Json;
+import dev.toploras.core.Json;
 import java.util.Map;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.junit.jupiter.api.Test;

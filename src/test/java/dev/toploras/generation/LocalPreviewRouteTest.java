@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toploras.catalog.CatalogBeans;
 import dev.toploras.local.LocalBeans;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import dev.toploras.support.RouteTestSupport;
 import java.io.ByteArrayInputStream;
 import java.awt.image.BufferedImage;

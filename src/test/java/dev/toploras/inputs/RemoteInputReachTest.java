@@ -13,7 +13,7 @@ import dev.toploras.jobs.JobRequest;
 import dev.toploras.modelscope.InferenceClient;
 import dev.toploras.modelscope.InputUnreachableException;
 import dev.toploras.modelscope.RequestTokens;
-import dev.toploras.storage.Json;
+import dev.toploras.core.Json;
 import dev.toploras.support.Images;
 import dev.toploras.support.Stubs;
 import java.net.http.HttpResponse;

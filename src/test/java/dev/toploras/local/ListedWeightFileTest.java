@@ -15,7 +15,7 @@ import dev.toploras.catalog.CacheDocument;
 import dev.toploras.catalog.LoraRecord;
 import dev.toploras.catalog.WeightFile;
 import dev.toploras.modelscope.LoraNormalizer;
-import dev.toploras.storage.Json;
+import dev.toploras.core.Json;
 import dev.toploras.support.Images;
 import dev.toploras.support.Listings;
 import dev.toploras.support.Stubs;

@@ -3,7 +3,7 @@ package dev.toploras.support;
 import dev.toploras.history.HistorySettings;
 import dev.toploras.history.HistoryStore;
 import dev.toploras.history.Snapshot;
-import dev.toploras.storage.Json;
+import dev.toploras.core.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
