@@ -37,7 +37,7 @@ public final class ApiBeans implements CamelConfiguration {
     Clock clock;
 
     @BindToRegistry(value = "batchApi", lazy = true)
-    public BatchApi batchApi(@BeanInject("jobIntake") JobIntake jobIntake,
+    public BatchApi batchApi(@BeanInject("requestIntake") JobIntake jobIntake,
                              @BeanInject("jobRequestReader") JobRequestReader requestReader,
                              @BeanInject("runStore") RunStore runs, @BeanInject("jobStore") JobStore jobs,
                              @BeanInject("requestTokens") RequestTokens requestTokens,
@@ -46,7 +46,7 @@ public final class ApiBeans implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "jobsApi", lazy = true)
-    public JobsApi jobsApi(@BeanInject("jobStore") JobStore jobs, @BeanInject("jobIntake") JobIntake jobIntake,
+    public JobsApi jobsApi(@BeanInject("jobStore") JobStore jobs, @BeanInject("requestIntake") JobIntake jobIntake,
                            @BeanInject("requestTokens") RequestTokens requestTokens,
                            @BeanInject("generationQueueRoom") IntSupplier queueRoom) {
         return new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json,
@@ -124,7 +124,8 @@ public final class ApiBeans implements CamelConfiguration {
         edge.inputs((jobId, file) -> jobs.find(jobId).flatMap(doc -> doc.inputs().stream()
                 .filter(in -> (in.index() + "." + in.extension()).equals(file)).findFirst())
                 .flatMap(in -> inputs.file(in.sha256())), new dev.toploras.inputs.InputLinks(inputs,
-                dev.toploras.inputs.InputSettings.from(settings)), dev.toploras.inputs.InputSettings.from(settings).maxBytes());
+                dev.toploras.inputs.InputSettings.from(settings)),
+                dev.toploras.inputs.InputSettings.from(settings).maxBytes());
         int port = settings.integer("server.port");
         ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
     }

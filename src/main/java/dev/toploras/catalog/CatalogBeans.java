@@ -69,7 +69,8 @@ public final class CatalogBeans implements CamelConfiguration {
     @BindToRegistry(value = "catalogSteps", lazy = true)
     public CatalogSteps catalogSteps(@BeanInject("catalogSettings") CatalogSettings catalog,
                                      @BeanInject("runStore") RunStore runs) {
-        return new CatalogSteps(home, catalog, new CatalogCache(json), runs, json, clock, dev.toploras.history.HistorySettings.from(settings));
+        return new CatalogSteps(home, catalog, new CatalogCache(json), runs, json, clock,
+                dev.toploras.history.HistorySettings.from(settings));
     }
 
     /** The covers.concurrency threads that download covers in parallel. */

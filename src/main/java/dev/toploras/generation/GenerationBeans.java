@@ -23,7 +23,7 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 
 /**
- * `serve` and `worker`: the job store, the inbox intake, the worker beans of routes/generation.camel.yaml (one per
+ * `serve` and `worker`: the job store, the request intake, the worker beans of routes/generation.camel.yaml (one per
  * responsibility; the job store holds the state) and what local backend routes may call (docs/seams.md).
  *
  * <p>Every bean that takes another is {@code lazy}: Camel binds a supplier and builds the bean, with its
@@ -87,17 +87,18 @@ public final class GenerationBeans implements CamelConfiguration {
         return new InferenceClient(token, requestTokens, links::remoteRef);
     }
 
-    @BindToRegistry(value = "jobIntake", lazy = true)
-    public JobIntake jobIntake(@BeanInject("jobStore") JobStore jobs,
-                               @BeanInject("jobRequestReader") JobRequestReader requestReader,
-                               @BeanInject("generationSettings") GenerationSettings generation,
-                               @BeanInject("inputStore") InputStore inputs) {
+    /** The one way a request becomes a job, shared by the inbox (InboxBeans) and the API. */
+    @BindToRegistry(value = "requestIntake", lazy = true)
+    public JobIntake requestIntake(@BeanInject("jobStore") JobStore jobs,
+                                   @BeanInject("jobRequestReader") JobRequestReader requestReader,
+                                   @BeanInject("generationSettings") GenerationSettings generation,
+                                   @BeanInject("inputStore") InputStore inputs) {
         InputSettings inputSettings = InputSettings.from(settings);
-        JobFit fit = new JobFit(dev.toploras.catalog.BaseModelRules.from(settings), new dev.toploras.catalog.LoraLookup(home.cache(),
-                dev.toploras.catalog.CatalogCache.quiet(json)), java.util.Set.of("image-to-image"));
-        java.nio.file.Path inbox = java.nio.file.Path.of(settings.text("inbox.dir"));
+        JobFit fit = new JobFit(dev.toploras.catalog.BaseModelRules.from(settings),
+                new dev.toploras.catalog.LoraLookup(home.cache(), dev.toploras.catalog.CatalogCache.quiet(json)),
+                java.util.Set.of("image-to-image"));
         return new JobIntake(home, jobs, requestReader, json, generation.node(), new JobIntake.Inputs(
-                new dev.toploras.inputs.InputResolver(inputs, inputSettings), fit, inbox));
+                new dev.toploras.inputs.InputResolver(inputs, inputSettings), fit));
     }
 
     /** The local backends' input-image steps read the same store. */
@@ -109,12 +110,6 @@ public final class GenerationBeans implements CamelConfiguration {
     @BindToRegistry(value = "a1111Inputs", lazy = true)
     public dev.toploras.local.a1111.A1111Inputs a1111Inputs(@BeanInject("inputStore") InputStore inputs) {
         return new dev.toploras.local.a1111.A1111Inputs(inputs);
-    }
-
-    @BindToRegistry(value = "inboxGate", lazy = true)
-    public dev.toploras.inbox.InboxGate inboxGate() {
-        return new dev.toploras.inbox.InboxGate(java.nio.file.Path.of(settings.text("inbox.dir")), json,
-                settings.inboxIncompleteWait());
     }
 
     @BindToRegistry(value = "jobOutcomes", lazy = true)

@@ -63,6 +63,7 @@ public final class TopLorasRuntime implements AutoCloseable {
         main.configure().addConfiguration(new EveryMode());
         if (serve || worker) {
             main.configure().addConfiguration(new dev.toploras.generation.GenerationBeans(token));
+            main.configure().addConfiguration(new dev.toploras.inbox.InboxBeans());
             main.configure().addConfiguration(new dev.toploras.local.LocalBeans());
         }
         if (serve) {
