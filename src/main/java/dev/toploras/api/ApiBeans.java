@@ -104,6 +104,12 @@ public final class ApiBeans implements CamelConfiguration {
     }
 
     /** The server's own edge (HttpEdge), installed once Camel's server is up; the exposure checks fail the start. */
+    /** GET /api/v1/local/...: the configured local backend ({{local:backend}}) and what it offers. */
+    @BindToRegistry("localApi")
+    public LocalApi localApi(CamelContext ctx) {
+        return new LocalApi(ctx.resolvePropertyPlaceholders("{{local:backend}}"));
+    }
+
     @Override
     public void configure(CamelContext ctx) throws Exception {
         String apiKey = settings.text("api.key");

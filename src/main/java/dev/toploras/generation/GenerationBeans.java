@@ -101,17 +101,6 @@ public final class GenerationBeans implements CamelConfiguration {
                 new dev.toploras.inputs.InputResolver(inputs, inputSettings), fit));
     }
 
-    /** The local backends' input-image steps read the same store. */
-    @BindToRegistry(value = "comfyInputs", lazy = true)
-    public dev.toploras.local.comfyui.ComfyInputs comfyInputs(@BeanInject("inputStore") InputStore inputs) {
-        return new dev.toploras.local.comfyui.ComfyInputs(inputs, json);
-    }
-
-    @BindToRegistry(value = "a1111Inputs", lazy = true)
-    public dev.toploras.local.a1111.A1111Inputs a1111Inputs(@BeanInject("inputStore") InputStore inputs) {
-        return new dev.toploras.local.a1111.A1111Inputs(inputs);
-    }
-
     @BindToRegistry(value = "jobOutcomes", lazy = true)
     public JobOutcomes jobOutcomes(@BeanInject("jobRecords") JobRecords records) {
         return new JobOutcomes(records);
