@@ -1,9 +1,9 @@
 package dev.toploras.broker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Settings;
 import dev.toploras.inputs.InputStore;
 import dev.toploras.jobs.JobStore;
-import dev.toploras.core.Settings;
 import java.nio.file.Path;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;

@@ -1,11 +1,11 @@
 package dev.toploras.catalog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Home;
+import dev.toploras.core.Settings;
 import dev.toploras.covers.CoverChecks;
 import dev.toploras.modelscope.LoraNormalizer;
 import dev.toploras.runs.RunStore;
-import dev.toploras.core.Home;
-import dev.toploras.core.Settings;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;

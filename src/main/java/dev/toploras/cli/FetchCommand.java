@@ -2,16 +2,16 @@ package dev.toploras.cli;
 
 import dev.toploras.catalog.CatalogRequest;
 import dev.toploras.catalog.CatalogResult;
-import dev.toploras.catalog.CatalogSort;
 import dev.toploras.catalog.CatalogSettings;
+import dev.toploras.catalog.CatalogSort;
 import dev.toploras.runtime.TopLorasRuntime;
 import java.io.PrintStream;
-import org.apache.camel.util.TimeUtils;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.camel.util.TimeUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

@@ -2,14 +2,14 @@ package dev.toploras.generation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.catalog.CatalogSettings;
+import dev.toploras.core.Home;
+import dev.toploras.core.Settings;
 import dev.toploras.inputs.InputSettings;
 import dev.toploras.inputs.InputStore;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.InferenceClient;
 import dev.toploras.modelscope.RequestTokens;
-import dev.toploras.core.Home;
-import dev.toploras.core.Settings;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.IntSupplier;

@@ -1,13 +1,13 @@
 package dev.toploras.generation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Home;
 import dev.toploras.jobs.JobConflictException;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobParams;
 import dev.toploras.jobs.JobRequest;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
-import dev.toploras.core.Home;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

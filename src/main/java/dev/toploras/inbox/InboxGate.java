@@ -2,9 +2,9 @@ package dev.toploras.inbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toploras.core.AtomicFiles;
 import dev.toploras.errors.ErrorCode;
 import dev.toploras.errors.Problem;
-import dev.toploras.core.AtomicFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

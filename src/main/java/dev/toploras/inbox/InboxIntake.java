@@ -1,10 +1,10 @@
 package dev.toploras.inbox;
 
+import com.networknt.schema.ValidationMessage;
 import dev.toploras.errors.ErrorCode;
 import dev.toploras.errors.Problem;
 import dev.toploras.generation.JobIntake;
 import dev.toploras.jobs.JobException;
-import com.networknt.schema.ValidationMessage;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -2,17 +2,17 @@ package dev.toploras.local;
 
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Home;
+import dev.toploras.core.Settings;
 import dev.toploras.generation.JobEvents;
 import dev.toploras.local.a1111.A1111Inputs;
 import dev.toploras.local.a1111.A1111Steps;
 import dev.toploras.local.comfyui.ComfyInputs;
 import dev.toploras.local.comfyui.ComfySteps;
 import dev.toploras.local.loras.ListedWeights;
-import dev.toploras.local.loras.LoraStore;
 import dev.toploras.local.loras.LoraSteps;
-import dev.toploras.core.Home;
+import dev.toploras.local.loras.LoraStore;
 import dev.toploras.modelscope.ReplyBounds;
-import dev.toploras.core.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.BeanInject;

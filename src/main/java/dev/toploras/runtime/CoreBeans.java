@@ -7,8 +7,8 @@ import dev.toploras.core.Settings;
 import dev.toploras.core.Home;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.modelscope.UpstreamHealth;
 import dev.toploras.core.Json;
+import dev.toploras.modelscope.UpstreamHealth;
 import java.time.Clock;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toploras.catalog.CatalogBeans;
-import dev.toploras.generation.GenerationBeans;
-import dev.toploras.local.LocalBeans;
 import dev.toploras.core.Home;
 import dev.toploras.core.Json;
+import dev.toploras.generation.GenerationBeans;
+import dev.toploras.local.LocalBeans;
 import dev.toploras.support.Inbox;
 import dev.toploras.support.RouteTestSupport;
 import java.nio.file.Files;

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toploras.core.Home;
-import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.core.Json;
+import dev.toploras.runtime.TopLorasRuntime;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

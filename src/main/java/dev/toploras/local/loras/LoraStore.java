@@ -1,9 +1,9 @@
 package dev.toploras.local.loras;
 
+import dev.toploras.core.AtomicFiles;
 import dev.toploras.errors.Problem;
 import dev.toploras.jobs.ModelId;
 import dev.toploras.local.LocalFailures;
-import dev.toploras.core.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
