@@ -67,8 +67,8 @@ class PackageLayersTest {
 
     /**
      * No cycle between packages. Frozen, as they were when this rule came: the catalog calls covers and ModelScope,
-     * and those two still take the catalog's values (CoverChecks the catalog run, LoraNormalizer LoraRecord and
-     * BaseModelRules). Those two edges are ignored; any other edge that closes a cycle fails.
+     * and those two still carry the catalog's values (CoverTarget and CoverResult a LoraRecord, LoraNormalizer
+     * LoraRecord and BaseModelRules). Those two edges are ignored; any other edge that closes a cycle fails.
      */
     @Test
     void should_have_no_cycle_between_packages_but_the_frozen_ones() {
