@@ -3,6 +3,8 @@ package dev.toploras.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogSettings;
+import dev.toploras.core.Home;
+import dev.toploras.core.Settings;
 import dev.toploras.generation.GenerationHealth;
 import dev.toploras.generation.JobIntake;
 import dev.toploras.inputs.InputStore;
@@ -12,8 +14,6 @@ import dev.toploras.local.LocalHealth;
 import dev.toploras.modelscope.RequestTokens;
 import dev.toploras.modelscope.UpstreamHealth;
 import dev.toploras.runs.RunStore;
-import dev.toploras.runtime.Home;
-import dev.toploras.runtime.Settings;
 import java.time.Clock;
 import java.util.function.IntSupplier;
 import org.apache.camel.BeanInject;
@@ -37,7 +37,7 @@ public final class ApiBeans implements CamelConfiguration {
     Clock clock;
 
     @BindToRegistry(value = "batchApi", lazy = true)
-    public BatchApi batchApi(@BeanInject("jobIntake") JobIntake jobIntake,
+    public BatchApi batchApi(@BeanInject("requestIntake") JobIntake jobIntake,
                              @BeanInject("jobRequestReader") JobRequestReader requestReader,
                              @BeanInject("runStore") RunStore runs, @BeanInject("jobStore") JobStore jobs,
                              @BeanInject("requestTokens") RequestTokens requestTokens,
@@ -46,7 +46,7 @@ public final class ApiBeans implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "jobsApi", lazy = true)
-    public JobsApi jobsApi(@BeanInject("jobStore") JobStore jobs, @BeanInject("jobIntake") JobIntake jobIntake,
+    public JobsApi jobsApi(@BeanInject("jobStore") JobStore jobs, @BeanInject("requestIntake") JobIntake jobIntake,
                            @BeanInject("requestTokens") RequestTokens requestTokens,
                            @BeanInject("generationQueueRoom") IntSupplier queueRoom) {
         return new JobsApi(home, jobs, jobIntake, requestTokens, queueRoom, json,
@@ -104,6 +104,12 @@ public final class ApiBeans implements CamelConfiguration {
     }
 
     /** The server's own edge (HttpEdge), installed once Camel's server is up; the exposure checks fail the start. */
+    /** GET /api/v1/local/...: the configured local backend ({{local:backend}}) and what it offers. */
+    @BindToRegistry("localApi")
+    public LocalApi localApi(CamelContext ctx) {
+        return new LocalApi(ctx.resolvePropertyPlaceholders("{{local:backend}}"));
+    }
+
     @Override
     public void configure(CamelContext ctx) throws Exception {
         String apiKey = settings.text("api.key");
@@ -124,7 +130,8 @@ public final class ApiBeans implements CamelConfiguration {
         edge.inputs((jobId, file) -> jobs.find(jobId).flatMap(doc -> doc.inputs().stream()
                 .filter(in -> (in.index() + "." + in.extension()).equals(file)).findFirst())
                 .flatMap(in -> inputs.file(in.sha256())), new dev.toploras.inputs.InputLinks(inputs,
-                settings.inputs()), settings.inputs().maxBytes());
+                dev.toploras.inputs.InputSettings.from(settings)),
+                dev.toploras.inputs.InputSettings.from(settings).maxBytes());
         int port = settings.integer("server.port");
         ctx.addStartupListener((context, alreadyStarted) -> edge.install(context, port));
     }

@@ -49,7 +49,7 @@ public final class ApiErrorProcessor implements Processor {
             }
             if (c instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
                 return Problem.of(ErrorCode.INVALID_REQUEST, "the body is not one JSON document: "
-                        + j.getOriginalMessage() + dev.toploras.storage.Json.where(j), Map.of("field", "$"));
+                        + j.getOriginalMessage() + dev.toploras.core.Json.where(j), Map.of("field", "$"));
             }
             if (c instanceof JsonValidationException v && !v.getErrors().isEmpty()) {
                 Map<String, Object> details = new LinkedHashMap<>();

@@ -1,20 +1,20 @@
 package dev.toploras.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.catalog.CacheDocument;
 import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogRequest;
 import dev.toploras.catalog.CatalogSettings;
 import dev.toploras.catalog.CatalogSort;
 import dev.toploras.catalog.CatalogSteps;
-import dev.toploras.history.HistoryStore;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.catalog.LoraRecord;
-import dev.toploras.catalog.SafeName;
+import dev.toploras.core.Home;
+import dev.toploras.core.SafeName;
 import dev.toploras.errors.ErrorCode;
+import dev.toploras.history.HistoryStore;
 import dev.toploras.runs.RunDocument;
 import dev.toploras.runs.RunKind;
 import dev.toploras.runs.RunStore;
-import dev.toploras.runtime.Home;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.toploras.api;
 
+import dev.toploras.core.Home;
 import dev.toploras.modelscope.UpstreamHealth;
 import dev.toploras.runs.RunDocument;
 import dev.toploras.runs.RunKind;
 import dev.toploras.runs.RunState;
 import dev.toploras.runs.RunStore;
-import dev.toploras.runtime.Home;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,11 +2,11 @@ package dev.toploras.broker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.api.SystemApi;
+import dev.toploras.core.Home;
+import dev.toploras.core.Settings;
 import dev.toploras.inputs.InputStore;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.RequestTokens;
-import dev.toploras.runtime.Home;
-import dev.toploras.runtime.Settings;
 import jakarta.jms.ConnectionFactory;
 import java.time.Clock;
 import org.apache.camel.BeanInject;

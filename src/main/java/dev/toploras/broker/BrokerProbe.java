@@ -1,6 +1,6 @@
 package dev.toploras.broker;
 
-import dev.toploras.runtime.Settings;
+import dev.toploras.core.Settings;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;

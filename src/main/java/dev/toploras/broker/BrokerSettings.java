@@ -1,6 +1,6 @@
 package dev.toploras.broker;
 
-import dev.toploras.runtime.Settings;
+import dev.toploras.core.Settings;
 import java.time.Duration;
 
 /**

@@ -1,9 +1,9 @@
 package dev.toploras.broker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Settings;
 import dev.toploras.inputs.InputStore;
 import dev.toploras.jobs.JobStore;
-import dev.toploras.runtime.Settings;
 import java.nio.file.Path;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -34,7 +34,7 @@ public final class WorkerBeans implements CamelConfiguration {
     public WorkerSteps workerSteps(@BeanInject("jobStore") JobStore jobs, @BeanInject("inputStore") InputStore inputs) {
         String name = settings.text("worker.name");
         if (name.isEmpty()) {
-            name = settings.generation(settings.list("catalog.tasks")).node() + "-" + ProcessHandle.current().pid();
+            name = dev.toploras.generation.GenerationSettings.from(settings, settings.list("catalog.tasks")).node() + "-" + ProcessHandle.current().pid();
         }
         return new WorkerSteps(name, jobs, json).withInputs(inputs);
     }

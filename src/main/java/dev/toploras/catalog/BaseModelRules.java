@@ -1,5 +1,6 @@
 package dev.toploras.catalog;
 
+import dev.toploras.core.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,5 +105,11 @@ public final class BaseModelRules {
 
     private static String lower(String s) {
         return s.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** catalog.needs-image-* and models.families: which LoRAs need an input image, which base models go together. */
+    public static BaseModelRules from(Settings s) {
+        return new BaseModelRules(s.list("catalog.needs-image-tasks"), s.list("catalog.needs-image-base-models"),
+                parseFamilies(s.text("models.families")));
     }
 }

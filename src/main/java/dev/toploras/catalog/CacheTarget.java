@@ -1,6 +1,8 @@
 package dev.toploras.catalog;
 
-import dev.toploras.runtime.Home;
+import dev.toploras.core.SafeName;
+
+import dev.toploras.core.Home;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

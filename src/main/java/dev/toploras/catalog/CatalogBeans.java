@@ -1,11 +1,11 @@
 package dev.toploras.catalog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Home;
+import dev.toploras.core.Settings;
 import dev.toploras.covers.CoverChecks;
 import dev.toploras.modelscope.LoraNormalizer;
 import dev.toploras.runs.RunStore;
-import dev.toploras.runtime.Home;
-import dev.toploras.runtime.Settings;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +38,7 @@ public final class CatalogBeans implements CamelConfiguration {
     @BindToRegistry("catalogSettings")
     public CatalogSettings catalogSettings() {
         settings.quartzCron("catalog.refresh-cron");
-        return settings.catalog();
+        return CatalogSettings.from(settings);
     }
 
     @BindToRegistry("runStore")
@@ -48,7 +48,7 @@ public final class CatalogBeans implements CamelConfiguration {
 
     @BindToRegistry("loraNormalizer")
     public LoraNormalizer loraNormalizer() {
-        return new LoraNormalizer(json, settings.text("modelscope.base-url"), settings.baseModelRules());
+        return new LoraNormalizer(json, settings.text("modelscope.base-url"), BaseModelRules.from(settings));
     }
 
     @BindToRegistry("leaderboard")
@@ -75,7 +75,8 @@ public final class CatalogBeans implements CamelConfiguration {
     @BindToRegistry(value = "catalogSteps", lazy = true)
     public CatalogSteps catalogSteps(@BeanInject("catalogSettings") CatalogSettings catalog,
                                      @BeanInject("runStore") RunStore runs) {
-        return new CatalogSteps(home, catalog, new CatalogCache(json), runs, json, clock, settings.history());
+        return new CatalogSteps(home, catalog, new CatalogCache(json), runs, json, clock,
+                dev.toploras.history.HistorySettings.from(settings));
     }
 
     /** The covers.concurrency threads that download covers in parallel. */

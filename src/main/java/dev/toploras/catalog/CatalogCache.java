@@ -1,7 +1,7 @@
 package dev.toploras.catalog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.storage.AtomicFiles;
+import dev.toploras.core.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

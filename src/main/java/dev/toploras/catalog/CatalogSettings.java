@@ -1,5 +1,6 @@
 package dev.toploras.catalog;
 
+import dev.toploras.core.Settings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -30,5 +31,24 @@ public record CatalogSettings(
         if (coversMaxBytes < 1024) {
             throw new CatalogException("covers.max-bytes must be at least 1024, got " + coversMaxBytes);
         }
+    }
+
+    /** catalog.*, covers.* and modelscope.cover-hosts, read from the configuration. */
+    public static CatalogSettings from(Settings s) {
+        List<String> tasks = s.list("catalog.tasks");
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("catalog.tasks must name at least one task, e.g. text-to-image-synthesis");
+        }
+        return new CatalogSettings(
+                tasks,
+                s.integer("catalog.limit"),
+                CatalogSort.parse(s.text("catalog.sort")),
+                s.duration("catalog.ttl"),
+                s.list("catalog.exclude-names"),
+                s.integer("catalog.max-pages"),
+                s.bool("catalog.per-task-cache"),
+                s.integer("covers.concurrency"),
+                s.longValue("covers.max-bytes"),
+                new java.util.LinkedHashSet<>(s.list("modelscope.cover-hosts")));
     }
 }

@@ -2,21 +2,22 @@ package dev.toploras.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Home;
+import dev.toploras.core.SafeName;
 import dev.toploras.covers.CoverOutcome;
 import dev.toploras.covers.CoverResult;
 import dev.toploras.covers.CoverTarget;
-import dev.toploras.modelscope.UpstreamErrors;
 import dev.toploras.errors.Problem;
-import dev.toploras.runs.RunHandle;
-import dev.toploras.runs.RunKind;
-import dev.toploras.runs.RunStore;
-import dev.toploras.runtime.Home;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import dev.toploras.history.History;
 import dev.toploras.history.HistorySettings;
 import dev.toploras.history.HistoryStore;
+import dev.toploras.modelscope.UpstreamErrors;
+import dev.toploras.runs.RunHandle;
+import dev.toploras.runs.RunKind;
+import dev.toploras.runs.RunStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -207,7 +208,7 @@ public final class CatalogSteps {
     /** Writes the validated text of the rendered leaderboard over the refresh's cache file (atomically). */
     public void store(Refresh refresh, Refreshed rendered, String text) {
         // After a Ctrl-C the new cache is never written (the previous one stays); once written, the fetch finishes.
-        dev.toploras.runtime.Interruption.PROCESS.commit(() -> cache.write(refresh.cacheFile(), text));
+        dev.toploras.core.Interruption.PROCESS.commit(() -> cache.write(refresh.cacheFile(), text));
         LOG.info("wrote {} ({} LoRAs)", home.relative(refresh.cacheFile()), rendered.records().size());
     }
 

@@ -1,10 +1,10 @@
 package dev.toploras.catalog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.SchemaFile;
 import dev.toploras.covers.ImageKind;
 import dev.toploras.modelscope.ListingEnvelope;
 import dev.toploras.modelscope.LoraNormalizer;
-import dev.toploras.storage.SchemaFile;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package dev.toploras.catalog;
 
+import dev.toploras.core.SafeName;
 import dev.toploras.covers.CoverOutcome;
 import dev.toploras.covers.CoverProgress;
 import dev.toploras.covers.CoverResult;

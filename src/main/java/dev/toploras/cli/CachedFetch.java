@@ -6,10 +6,10 @@ import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogRequest;
 import dev.toploras.catalog.CatalogResult;
 import dev.toploras.catalog.CatalogSettings;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
+import dev.toploras.core.Json;
 import dev.toploras.runtime.RouteFiles;
 import dev.toploras.runtime.TopLorasRuntime;
-import dev.toploras.storage.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ final class CachedFetch {
             if (!RouteFiles.locations(home, false).stream().allMatch(l -> l.startsWith("classpath:"))) {
                 return Optional.empty();
             }
-            CatalogSettings settings = TopLorasRuntime.settingsWithoutStarting(home, overrides).catalog();
+            CatalogSettings settings = CatalogSettings.from(TopLorasRuntime.settingsWithoutStarting(home, overrides));
             // An unreadable cache is the route's to report (once): here it only means "run the route".
             CatalogCache cache = CatalogCache.quiet(Json.mapper());
             Instant now = Instant.now();

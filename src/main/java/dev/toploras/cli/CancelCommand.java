@@ -1,9 +1,9 @@
 package dev.toploras.cli;
 
+import dev.toploras.core.Home;
+import dev.toploras.core.Json;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobStore;
-import dev.toploras.runtime.Home;
-import dev.toploras.storage.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,7 +1,7 @@
 package dev.toploras.cli;
 
-import dev.toploras.runtime.Interruption;
-import dev.toploras.storage.AtomicFiles;
+import dev.toploras.core.AtomicFiles;
+import dev.toploras.core.Interruption;
 
 /**
  * Ctrl-C on a one-shot command. The JVM's own way (shutdown hooks) let Camel stop gracefully, which waits for the

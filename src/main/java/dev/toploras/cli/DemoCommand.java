@@ -1,7 +1,7 @@
 package dev.toploras.cli;
 
+import dev.toploras.core.Home;
 import dev.toploras.demo.ModelScopeStandIn;
-import dev.toploras.runtime.Home;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

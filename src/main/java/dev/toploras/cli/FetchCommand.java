@@ -2,16 +2,16 @@ package dev.toploras.cli;
 
 import dev.toploras.catalog.CatalogRequest;
 import dev.toploras.catalog.CatalogResult;
+import dev.toploras.catalog.CatalogSettings;
 import dev.toploras.catalog.CatalogSort;
-import dev.toploras.catalog.CatalogSteps;
 import dev.toploras.runtime.TopLorasRuntime;
 import java.io.PrintStream;
-import org.apache.camel.util.TimeUtils;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.camel.util.TimeUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -134,8 +134,8 @@ public final class FetchCommand implements Callable<Integer> {
             return ExitCode.CONFIG;
         }
         return parent.withRuntime(overrides, runtime -> {
-            CatalogSteps steps = runtime.bean("catalogSteps", CatalogSteps.class);
-            List<String> wanted = tasks == null || tasks.isEmpty() ? steps.settings().tasks() : tasks;
+            CatalogSettings catalog = runtime.bean("catalogSettings", CatalogSettings.class);
+            List<String> wanted = tasks == null || tasks.isEmpty() ? catalog.tasks() : tasks;
             int worst = ExitCode.OK;
             for (String task : wanted) {
                 CatalogRequest req = request(task);

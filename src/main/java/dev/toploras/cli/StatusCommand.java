@@ -1,10 +1,10 @@
 package dev.toploras.cli;
 
+import dev.toploras.core.Home;
+import dev.toploras.core.Json;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobStatus;
 import dev.toploras.jobs.JobStore;
-import dev.toploras.runtime.Home;
-import dev.toploras.storage.Json;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;

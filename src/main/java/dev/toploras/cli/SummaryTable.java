@@ -2,7 +2,7 @@ package dev.toploras.cli;
 
 import dev.toploras.catalog.CatalogResult;
 import dev.toploras.catalog.LoraRecord;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.toploras.cli;
 
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import dev.toploras.runtime.KnownSettings;
 import dev.toploras.runtime.SettingException;
 import java.nio.file.Path;

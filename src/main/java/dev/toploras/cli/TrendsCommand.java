@@ -2,15 +2,16 @@ package dev.toploras.cli;
 
 import dev.toploras.catalog.CacheDocument;
 import dev.toploras.catalog.CatalogCache;
+import dev.toploras.catalog.CatalogSettings;
 import dev.toploras.catalog.CatalogSteps;
 import dev.toploras.catalog.LoraRecord;
-import dev.toploras.catalog.SafeName;
+import dev.toploras.core.Json;
+import dev.toploras.core.SafeName;
+import dev.toploras.core.Settings;
 import dev.toploras.history.History;
 import dev.toploras.history.HistoryStore;
 import dev.toploras.history.Snapshot;
 import dev.toploras.history.Trend;
-import dev.toploras.runtime.Settings;
-import dev.toploras.storage.Json;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -66,13 +67,13 @@ public final class TrendsCommand implements Callable<Integer> {
         }
         // The runtime (catalog routes only, nothing scheduled) resolves configuration as every command does.
         return parent.withRuntime(overrides, runtime -> {
-            CatalogSteps steps = runtime.bean("catalogSteps", CatalogSteps.class);
+            CatalogSettings catalog = runtime.bean("catalogSettings", CatalogSettings.class);
             Settings settings = runtime.bean("settings", Settings.class);
-            String t = task == null ? steps.settings().tasks().get(0) : task.trim();
-            Path cacheFile = runtime.home().cache().resolve(steps.settings().perTaskCache()
+            String t = task == null ? catalog.tasks().get(0) : task.trim();
+            Path cacheFile = runtime.home().cache().resolve(catalog.perTaskCache()
                     ? "top_loras_" + SafeName.task(t) + ".json" : "top_loras.json");
             HistoryStore store = CatalogSteps.historyOf(cacheFile, t, Json.mapper());
-            Duration w = settings.history().window();
+            Duration w = dev.toploras.history.HistorySettings.from(settings).window();
             return print(out, err, t, store, new CatalogCache(Json.mapper()).read(cacheFile), w, limit);
         });
     }

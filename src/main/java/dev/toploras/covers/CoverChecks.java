@@ -1,9 +1,9 @@
 package dev.toploras.covers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.catalog.SafeName;
+import dev.toploras.core.AtomicFiles;
+import dev.toploras.core.SafeName;
 import dev.toploras.modelscope.UpstreamErrors;
-import dev.toploras.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,14 +2,14 @@ package dev.toploras.generation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.catalog.CatalogSettings;
+import dev.toploras.core.Home;
+import dev.toploras.core.Settings;
 import dev.toploras.inputs.InputSettings;
 import dev.toploras.inputs.InputStore;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.modelscope.InferenceClient;
 import dev.toploras.modelscope.RequestTokens;
-import dev.toploras.runtime.Home;
-import dev.toploras.runtime.Settings;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.IntSupplier;
@@ -23,7 +23,7 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 
 /**
- * `serve` and `worker`: the job store, the inbox intake, the worker beans of routes/generation.camel.yaml (one per
+ * `serve` and `worker`: the job store, the request intake, the worker beans of routes/generation.camel.yaml (one per
  * responsibility; the job store holds the state) and what local backend routes may call (docs/seams.md).
  *
  * <p>Every bean that takes another is {@code lazy}: Camel binds a supplier and builds the bean, with its
@@ -48,7 +48,7 @@ public final class GenerationBeans implements CamelConfiguration {
 
     @BindToRegistry(value = "generationSettings", lazy = true)
     public GenerationSettings generationSettings(@BeanInject("catalogSettings") CatalogSettings catalog) {
-        return settings.generation(catalog.tasks());
+        return GenerationSettings.from(settings, catalog.tasks());
     }
 
     /** Temp files a killed process left behind (older than this JVM) go before anything reads the folders. */
@@ -77,44 +77,28 @@ public final class GenerationBeans implements CamelConfiguration {
 
     @BindToRegistry(value = "inputStore", lazy = true)
     public InputStore inputStore() {
-        return new InputStore(home.cache().resolve("inputs"), settings.inputs());
+        return new InputStore(home.cache().resolve("inputs"), InputSettings.from(settings));
     }
 
     @BindToRegistry(value = "inference", lazy = true)
     public InferenceClient inference(@BeanInject("requestTokens") RequestTokens requestTokens,
                                      @BeanInject("inputStore") InputStore inputs) {
-        dev.toploras.inputs.InputLinks links = new dev.toploras.inputs.InputLinks(inputs, settings.inputs());
+        dev.toploras.inputs.InputLinks links = new dev.toploras.inputs.InputLinks(inputs, InputSettings.from(settings));
         return new InferenceClient(token, requestTokens, links::remoteRef);
     }
 
-    @BindToRegistry(value = "jobIntake", lazy = true)
-    public JobIntake jobIntake(@BeanInject("jobStore") JobStore jobs,
-                               @BeanInject("jobRequestReader") JobRequestReader requestReader,
-                               @BeanInject("generationSettings") GenerationSettings generation,
-                               @BeanInject("inputStore") InputStore inputs) {
-        InputSettings inputSettings = settings.inputs();
-        JobFit fit = new JobFit(settings.baseModelRules(), new dev.toploras.catalog.LoraLookup(home.cache(),
-                dev.toploras.catalog.CatalogCache.quiet(json)), java.util.Set.of("image-to-image"));
-        java.nio.file.Path inbox = java.nio.file.Path.of(settings.text("inbox.dir"));
+    /** The one way a request becomes a job, shared by the inbox (InboxBeans) and the API. */
+    @BindToRegistry(value = "requestIntake", lazy = true)
+    public JobIntake requestIntake(@BeanInject("jobStore") JobStore jobs,
+                                   @BeanInject("jobRequestReader") JobRequestReader requestReader,
+                                   @BeanInject("generationSettings") GenerationSettings generation,
+                                   @BeanInject("inputStore") InputStore inputs) {
+        InputSettings inputSettings = InputSettings.from(settings);
+        JobFit fit = new JobFit(dev.toploras.catalog.BaseModelRules.from(settings),
+                new dev.toploras.catalog.LoraLookup(home.cache(), dev.toploras.catalog.CatalogCache.quiet(json)),
+                java.util.Set.of("image-to-image"));
         return new JobIntake(home, jobs, requestReader, json, generation.node(), new JobIntake.Inputs(
-                new dev.toploras.inputs.InputResolver(inputs, inputSettings), fit, inbox));
-    }
-
-    /** The local backends' input-image steps read the same store. */
-    @BindToRegistry(value = "comfyInputs", lazy = true)
-    public dev.toploras.local.comfyui.ComfyInputs comfyInputs(@BeanInject("inputStore") InputStore inputs) {
-        return new dev.toploras.local.comfyui.ComfyInputs(inputs, json);
-    }
-
-    @BindToRegistry(value = "a1111Inputs", lazy = true)
-    public dev.toploras.local.a1111.A1111Inputs a1111Inputs(@BeanInject("inputStore") InputStore inputs) {
-        return new dev.toploras.local.a1111.A1111Inputs(inputs);
-    }
-
-    @BindToRegistry(value = "inboxGate", lazy = true)
-    public dev.toploras.inbox.InboxGate inboxGate() {
-        return new dev.toploras.inbox.InboxGate(java.nio.file.Path.of(settings.text("inbox.dir")), json,
-                settings.inboxIncompleteWait());
+                new dev.toploras.inputs.InputResolver(inputs, inputSettings), fit));
     }
 
     @BindToRegistry(value = "jobOutcomes", lazy = true)

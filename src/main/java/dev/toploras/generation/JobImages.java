@@ -1,5 +1,7 @@
 package dev.toploras.generation;
 
+import dev.toploras.core.AtomicFiles;
+import dev.toploras.core.Home;
 import dev.toploras.covers.ImageKind;
 import dev.toploras.errors.ErrorCode;
 import dev.toploras.errors.Problem;
@@ -8,8 +10,6 @@ import dev.toploras.jobs.Stage;
 import dev.toploras.modelscope.InferenceClient;
 import dev.toploras.modelscope.UpstreamRejectedException;
 import dev.toploras.modelscope.UpstreamUnavailableException;
-import dev.toploras.runtime.Home;
-import dev.toploras.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

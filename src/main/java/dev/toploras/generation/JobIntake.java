@@ -1,32 +1,20 @@
 package dev.toploras.generation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.ValidationMessage;
-import dev.toploras.errors.ErrorCode;
-import dev.toploras.errors.Problem;
+import dev.toploras.core.Home;
 import dev.toploras.jobs.JobConflictException;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobParams;
-import dev.toploras.jobs.JobException;
 import dev.toploras.jobs.JobRequest;
 import dev.toploras.jobs.JobRequestReader;
 import dev.toploras.jobs.JobStore;
-import dev.toploras.runtime.Home;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Header;
-import org.apache.camel.Variable;
-import org.apache.camel.component.jsonvalidator.JsonValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inbox steps of routes/inbox.camel.yaml: a request that passed the schema becomes a queued job document
- * (the truth) before its id goes on the queue; a rejected file gets {@code <name>.error.json} in inbox/.error/.
+ * The one way a request becomes a job, whatever brought it (an inbox file through the inbox's InboxIntake, HTTP, a
+ * batch): it becomes a queued job document (the truth) before its id goes on the queue.
  */
 public final class JobIntake {
     private static final Logger LOG = LoggerFactory.getLogger(JobIntake.class);
@@ -37,8 +25,8 @@ public final class JobIntake {
     private final String node;
     private final Inputs inputs;
 
-    /** How a request's images are checked and stored, what it must fit, and the inbox its files lie in. */
-    public record Inputs(dev.toploras.inputs.InputResolver resolver, JobFit fit, java.nio.file.Path inbox) {
+    /** How a request's images are checked and stored, and what it must fit. */
+    public record Inputs(dev.toploras.inputs.InputResolver resolver, JobFit fit) {
     }
 
     public JobIntake(Home home, JobStore store, JobRequestReader reader, ObjectMapper json, String node,
@@ -51,15 +39,6 @@ public final class JobIntake {
         this.inputs = inputs;
     }
 
-    /**
-     * Returns the new job's id, or null when the same job_id or idempotency_key was accepted before. The images the
-     * job names beside it in the inbox leave the inbox with it (to .done/), once the job is stored.
-     */
-    public String accept(byte[] body, @Header("CamelFileName") String fileName) {
-        Acceptance a = acceptRequest(body, "inbox/" + fileName, inputs.inbox());
-        return a.created() ? a.jobId() : null;
-    }
-
     /** A request as accepted: the job it names, and whether it was created now or existed already. */
     public record Acceptance(String jobId, boolean created) {
     }
@@ -69,7 +48,11 @@ public final class JobIntake {
         return acceptRequest(body, source, null);
     }
 
-    private Acceptance acceptRequest(byte[] body, String source, java.nio.file.Path inbox) {
+    /**
+     * A request from the inbox: its images may name files beside it in {@code inbox}, and those leave the inbox with
+     * it (to .done/) once the job is stored.
+     */
+    public Acceptance acceptRequest(byte[] body, String source, java.nio.file.Path inbox) {
         JobRequest read = reader.read(body);
         inputs.fit().check(read);
         JobRequest request = read.withInputs(inputs.resolver().resolve(read.images(), inbox));
@@ -129,64 +112,5 @@ public final class JobIntake {
                 && earlier.backend() == again.backend()
                 && earlier.inputs().stream().map(dev.toploras.jobs.InputImage::sha256).toList()
                         .equals(again.inputs().stream().map(dev.toploras.jobs.InputImage::sha256).toList());
-    }
-
-    /**
-     * Why an inbox file is rejected, for inbox/.error/{@code <name>}.error.json (written by the inbox gate; the file
-     * consumer then moves the file beside it). When the job was already stored ({@code jobId} set) only the
-     * hand-over to the queue failed: the document stays queued and the next start runs it, which the message says.
-     * Arguments come from the exchange, never spliced into an expression: a file name may hold any character.
-     */
-    public Problem rejection(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e,
-                             @Header("CamelFileName") String fileName, @Header("CamelFileLength") Long length,
-                             @Variable("jobId") String jobId) {
-        Problem problem = jobId != null
-                ? Problem.of(ErrorCode.TIMEOUT, "job " + jobId + " is stored as queued but the generation queue "
-                        + "stayed full (" + e.getMessage() + "); it runs after the next start of serve, or raise "
-                        + "generation.queue-size", Map.of("job_id", jobId))
-                : length != null && length == 0
-                ? Problem.of(ErrorCode.INVALID_REQUEST, "the file is empty; write a job request such as "
-                        + "{\"task\": \"text-to-image-synthesis\", \"model_id\": ..., \"params\": {\"prompt\": ...}}",
-                        Map.of("field", "$"))
-                : problemOf(e);
-        LOG.warn("inbox/{} rejected: {}", fileName.length() <= 80 ? fileName : fileName.substring(0, 80) + "...",
-                problem.message());
-        return problem;
-    }
-
-    static Problem problemOf(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof JsonValidationException v && !v.getErrors().isEmpty()) {
-                return schemaProblem(v);
-            }
-            if (c instanceof JobException j) {
-                return j.problem();
-            }
-            if (c instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
-                return Problem.of(ErrorCode.INVALID_REQUEST, "the file is not valid JSON: " + j.getOriginalMessage()
-                        + dev.toploras.storage.Json.where(j), Map.of("field", "$"));
-            }
-        }
-        return Problem.of(ErrorCode.INVALID_REQUEST, "the request could not be read: " + e.getMessage(),
-                Map.of("field", "$"));
-    }
-
-
-    private static Problem schemaProblem(JsonValidationException v) {
-        List<ValidationMessage> errors = v.getErrors().stream()
-                .sorted(Comparator.comparing(ValidationMessage::getMessage)).toList();
-        ValidationMessage first = errors.get(0);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("field", field(first));
-        details.put("schema", "schemas/job-request.schema.json");
-        details.put("errors", errors.stream().map(ValidationMessage::getMessage).toList());
-        return Problem.of(ErrorCode.INVALID_REQUEST, "the job request does not match its schema: "
-                + first.getMessage(), details);
-    }
-
-    /** The JSON path of the offending field; for an unknown or missing field, that field itself. */
-    private static String field(ValidationMessage m) {
-        String at = m.getInstanceLocation() == null ? "$" : m.getInstanceLocation().toString();
-        return m.getProperty() == null ? at : at + "." + m.getProperty();
     }
 }

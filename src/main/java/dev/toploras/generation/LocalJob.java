@@ -1,10 +1,10 @@
 package dev.toploras.generation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Json;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobParams;
 import dev.toploras.jobs.JobRequest;
-import dev.toploras.storage.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package dev.toploras.history;
 
+import dev.toploras.core.Settings;
 import java.time.Duration;
 
 /**
@@ -16,5 +17,10 @@ public record HistorySettings(int keepCount, Duration keepAge, Duration window) 
             throw new IllegalArgumentException("history.keep-age (" + keepAge + ") must be at least history.window ("
                     + window + "), or the window would look at snapshots already deleted");
         }
+    }
+
+    public static HistorySettings from(Settings s) {
+        return new HistorySettings(s.integer("history.keep-count"), s.duration("history.keep-age"),
+                s.duration("history.window"));
     }
 }

@@ -2,9 +2,9 @@ package dev.toploras.inbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toploras.core.AtomicFiles;
 import dev.toploras.errors.ErrorCode;
 import dev.toploras.errors.Problem;
-import dev.toploras.storage.AtomicFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -165,7 +165,7 @@ public final class InboxGate implements GenericFileFilter<File>, PollingConsumer
     public String outcomeName(@Header("CamelFileName") String name) {
         String base = name.endsWith(EXT) ? name.substring(0, name.length() - EXT.length()) : name;
         if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            base = cut(base, MAX_NAME_BYTES - 20) + "-" + dev.toploras.catalog.SafeName.hashOf(name).substring(0, 8);
+            base = cut(base, MAX_NAME_BYTES - 20) + "-" + dev.toploras.core.SafeName.hashOf(name).substring(0, 8);
         }
         String ext = name.endsWith(EXT) ? EXT : "";
         String candidate = base + ext;

@@ -1,7 +1,7 @@
 package dev.toploras.inputs;
 
+import dev.toploras.core.AtomicFiles;
 import dev.toploras.jobs.InputImage;
-import dev.toploras.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

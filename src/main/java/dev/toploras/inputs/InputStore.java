@@ -1,8 +1,8 @@
 package dev.toploras.inputs;
 
+import dev.toploras.core.AtomicFiles;
 import dev.toploras.covers.ImageCheck;
 import dev.toploras.covers.ImageKind;
-import dev.toploras.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

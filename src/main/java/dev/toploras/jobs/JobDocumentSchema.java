@@ -2,7 +2,7 @@ package dev.toploras.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.ValidationMessage;
-import dev.toploras.storage.SchemaFile;
+import dev.toploras.core.SchemaFile;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -33,7 +33,7 @@ public final class JobRequestReader {
             n = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new InvalidJobRequestException("$", "the request is not one JSON document: " + e.getOriginalMessage()
-                    + dev.toploras.storage.Json.where(e));
+                    + dev.toploras.core.Json.where(e));
         } catch (IOException e) {
             throw new InvalidJobRequestException("$", "the request could not be read: " + e.getMessage());
         }

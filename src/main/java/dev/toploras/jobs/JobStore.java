@@ -2,9 +2,9 @@ package dev.toploras.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.catalog.SafeName;
-import dev.toploras.runtime.Home;
-import dev.toploras.storage.AtomicFiles;
+import dev.toploras.core.AtomicFiles;
+import dev.toploras.core.Home;
+import dev.toploras.core.SafeName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

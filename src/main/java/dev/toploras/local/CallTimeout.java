@@ -1,6 +1,6 @@
 package dev.toploras.local;
 
-import dev.toploras.runtime.ReplyBounds;
+import dev.toploras.modelscope.ReplyBounds;
 import java.time.Duration;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.config.RequestConfig;

@@ -1,15 +1,18 @@
 package dev.toploras.local;
 
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Home;
+import dev.toploras.core.Settings;
 import dev.toploras.generation.JobEvents;
+import dev.toploras.local.a1111.A1111Inputs;
 import dev.toploras.local.a1111.A1111Steps;
+import dev.toploras.local.comfyui.ComfyInputs;
 import dev.toploras.local.comfyui.ComfySteps;
 import dev.toploras.local.loras.ListedWeights;
-import dev.toploras.local.loras.LoraStore;
 import dev.toploras.local.loras.LoraSteps;
-import dev.toploras.runtime.Home;
-import dev.toploras.runtime.ReplyBounds;
-import dev.toploras.runtime.Settings;
+import dev.toploras.local.loras.LoraStore;
+import dev.toploras.modelscope.ReplyBounds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.BeanInject;
@@ -80,9 +83,15 @@ public final class LocalBeans implements CamelConfiguration {
         return new A1111Steps(local, json, events, settings.text("local.a1111.url"));
     }
 
-    @BindToRegistry("localApi")
-    public LocalApi localApi(CamelContext ctx) {
-        return new LocalApi(backend(ctx));
+    /** The local backends' input-image steps read the same store. */
+    @BindToRegistry(value = "comfyInputs", lazy = true)
+    public ComfyInputs comfyInputs(@BeanInject("inputStore") dev.toploras.inputs.InputStore inputs) {
+        return new ComfyInputs(inputs, json);
+    }
+
+    @BindToRegistry(value = "a1111Inputs", lazy = true)
+    public A1111Inputs a1111Inputs(@BeanInject("inputStore") dev.toploras.inputs.InputStore inputs) {
+        return new A1111Inputs(inputs);
     }
 
     @BindToRegistry("localHealth")

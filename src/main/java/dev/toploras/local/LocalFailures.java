@@ -28,7 +28,7 @@ public final class LocalFailures {
      * error (ReplyBounds); any other failure means the server did not answer.
      */
     public static BackendUnavailable unreachable(String backend, String url, Exception e) {
-        dev.toploras.runtime.ReplyBounds.rethrowCutOff(e);
+        dev.toploras.modelscope.ReplyBounds.rethrowCutOff(e);
         return new BackendUnavailable(backend, url, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 

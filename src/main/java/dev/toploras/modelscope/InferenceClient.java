@@ -183,7 +183,7 @@ public final class InferenceClient {
             return Map.of();
         }
         try {
-            return dev.toploras.storage.Json.mapper().readValue(body, Object.class);
+            return dev.toploras.core.Json.mapper().readValue(body, Object.class);
         } catch (IOException e) {
             return Map.of();
         }

@@ -1,12 +1,12 @@
 package dev.toploras.runs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.storage.AtomicFiles;
+import dev.toploras.core.AtomicFiles;
+import dev.toploras.errors.ErrorCode;
+import dev.toploras.errors.Problem;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import dev.toploras.errors.ErrorCode;
-import dev.toploras.errors.Problem;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;

@@ -1,8 +1,14 @@
 package dev.toploras.runtime;
 
+import dev.toploras.modelscope.ReplyBounds;
+
+import dev.toploras.core.Settings;
+
+import dev.toploras.core.Home;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Json;
 import dev.toploras.modelscope.UpstreamHealth;
-import dev.toploras.storage.Json;
 import java.time.Clock;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;

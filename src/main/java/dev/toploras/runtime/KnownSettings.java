@@ -1,5 +1,7 @@
 package dev.toploras.runtime;
 
+import dev.toploras.core.Home;
+
 import dev.toploras.catalog.CatalogSort;
 import java.io.IOException;
 import java.io.InputStream;

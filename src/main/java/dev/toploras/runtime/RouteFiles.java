@@ -1,5 +1,7 @@
 package dev.toploras.runtime;
 
+import dev.toploras.core.Home;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

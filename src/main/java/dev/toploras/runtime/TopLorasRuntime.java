@@ -1,5 +1,9 @@
 package dev.toploras.runtime;
 
+import dev.toploras.core.Settings;
+
+import dev.toploras.core.Home;
+
 import dev.toploras.modelscope.ModelScopeToken;
 import java.time.Clock;
 import java.util.Map;
@@ -59,6 +63,7 @@ public final class TopLorasRuntime implements AutoCloseable {
         main.configure().addConfiguration(new EveryMode());
         if (serve || worker) {
             main.configure().addConfiguration(new dev.toploras.generation.GenerationBeans(token));
+            main.configure().addConfiguration(new dev.toploras.inbox.InboxBeans());
             main.configure().addConfiguration(new dev.toploras.local.LocalBeans());
         }
         if (serve) {

@@ -2,7 +2,7 @@ package dev.toploras.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.support.Http;
 import java.io.IOException;

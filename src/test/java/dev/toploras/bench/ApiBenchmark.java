@@ -2,7 +2,7 @@ package dev.toploras.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.support.Http;
 import java.net.URI;

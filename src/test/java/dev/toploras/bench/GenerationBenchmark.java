@@ -2,12 +2,12 @@ package dev.toploras.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.toploras.core.Home;
+import dev.toploras.core.Json;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobStatus;
 import dev.toploras.jobs.JobStore;
-import dev.toploras.runtime.Home;
 import dev.toploras.runtime.TopLorasRuntime;
-import dev.toploras.storage.Json;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package dev.toploras.bench;
 
+import dev.toploras.core.Json;
 import dev.toploras.history.History;
 import dev.toploras.history.HistorySettings;
 import dev.toploras.history.HistoryStore;
 import dev.toploras.history.Snapshot;
-import dev.toploras.storage.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

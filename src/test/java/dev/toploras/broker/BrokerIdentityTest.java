@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Json;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobStatus;
 import dev.toploras.runtime.TopLorasRuntime;
-import dev.toploras.storage.Json;
 import dev.toploras.support.Http;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSSecurityException;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Home;
+import dev.toploras.core.Json;
 import dev.toploras.jobs.Backend;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobEvent;
@@ -12,8 +14,6 @@ import dev.toploras.jobs.JobRequest;
 import dev.toploras.jobs.JobStatus;
 import dev.toploras.jobs.JobStore;
 import dev.toploras.jobs.Stage;
-import dev.toploras.runtime.Home;
-import dev.toploras.storage.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

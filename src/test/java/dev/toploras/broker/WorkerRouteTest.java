@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.core.Home;
+import dev.toploras.core.Json;
 import dev.toploras.jobs.Backend;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobParams;
 import dev.toploras.jobs.JobRequest;
 import dev.toploras.jobs.JobStatus;
 import dev.toploras.jobs.JobStore;
-import dev.toploras.runtime.Home;
-import dev.toploras.storage.Json;
 import dev.toploras.support.RouteTestSupport;
 import java.nio.file.Files;
 import java.time.Clock;

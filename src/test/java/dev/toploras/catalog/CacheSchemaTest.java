@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.toploras.storage.Json;
+import dev.toploras.core.Json;
 import dev.toploras.support.Schemas;
 import java.io.InputStream;
 import java.time.Instant;

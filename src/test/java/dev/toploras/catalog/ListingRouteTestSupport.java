@@ -1,6 +1,6 @@
 package dev.toploras.catalog;
 
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import dev.toploras.support.RouteTestSupport;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.toploras.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import dev.toploras.support.RouteTestSupport;
 import java.util.List;
 import java.util.Map;

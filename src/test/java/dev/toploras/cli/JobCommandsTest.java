@@ -2,22 +2,22 @@ package dev.toploras.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toploras.core.Home;
+import dev.toploras.core.Json;
+import dev.toploras.errors.ErrorCode;
+import dev.toploras.errors.Problem;
 import dev.toploras.jobs.Backend;
 import dev.toploras.jobs.JobDocument;
 import dev.toploras.jobs.JobParams;
 import dev.toploras.jobs.JobRequest;
 import dev.toploras.jobs.JobStatus;
 import dev.toploras.jobs.JobStore;
-import dev.toploras.runtime.Home;
-import dev.toploras.storage.Json;
 import dev.toploras.support.ConsoleCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import dev.toploras.errors.ErrorCode;
-import dev.toploras.errors.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,6 +3,7 @@ package dev.toploras.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.toploras.core.Json;
 import dev.toploras.errors.UpstreamStatus.Refusal;
 import dev.toploras.generation.LocalBackendException;
 import dev.toploras.generation.OpenAiImages;
@@ -12,7 +13,6 @@ import dev.toploras.modelscope.UpstreamRateLimitedException;
 import dev.toploras.modelscope.UpstreamRejectedException;
 import dev.toploras.modelscope.UpstreamUnauthorizedException;
 import dev.toploras.modelscope.UpstreamUnavailableException;
-import dev.toploras.storage.Json;
 import java.util.Map;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.junit.jupiter.api.Test;

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.toploras.cli.ExitCode;
 import dev.toploras.cli.TopLorasCommand;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import dev.toploras.support.Stubs;
 import java.nio.file.Files;

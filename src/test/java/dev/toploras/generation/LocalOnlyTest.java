@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toploras.cli.ExitCode;
 import dev.toploras.cli.TopLorasCommand;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

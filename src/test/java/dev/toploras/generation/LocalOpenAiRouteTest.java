@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toploras.catalog.CatalogBeans;
+import dev.toploras.core.Home;
+import dev.toploras.core.Json;
 import dev.toploras.local.LocalBeans;
-import dev.toploras.runtime.Home;
-import dev.toploras.storage.Json;
 import dev.toploras.support.RouteTestSupport;
 import java.util.Base64;
 import java.util.List;

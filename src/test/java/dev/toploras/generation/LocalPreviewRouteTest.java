@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toploras.catalog.CatalogBeans;
+import dev.toploras.core.Home;
 import dev.toploras.local.LocalBeans;
-import dev.toploras.runtime.Home;
 import dev.toploras.support.RouteTestSupport;
-import java.io.ByteArrayInputStream;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

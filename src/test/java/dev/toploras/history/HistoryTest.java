@@ -2,7 +2,7 @@ package dev.toploras.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.toploras.storage.Json;
+import dev.toploras.core.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toploras.catalog.CatalogBeans;
+import dev.toploras.core.Home;
+import dev.toploras.core.Json;
 import dev.toploras.generation.GenerationBeans;
 import dev.toploras.local.LocalBeans;
-import dev.toploras.runtime.Home;
-import dev.toploras.storage.Json;
 import dev.toploras.support.Inbox;
 import dev.toploras.support.RouteTestSupport;
 import java.nio.file.Files;
@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * inbox.camel.yaml on the route-test layer. Its file consumer is kept, not replaced: where a dropped file ends up
  * (.done/ or .error/ with a reason beside it) is the behaviour, and the consumer's move options do it. The hand-over
  * to the generation queue is a MockEndpoint (seda: mocked), so no job runs; the gate and intake beans are the
- * runtime's (GenerationBeans). Poll delay and read-lock age are shortened for the test.
+ * runtime's (InboxBeans, over GenerationBeans' request intake). Poll delay and read-lock age are shortened for the
+ * test.
  */
 class InboxRouteTest extends RouteTestSupport {
     @Override
@@ -35,7 +36,8 @@ class InboxRouteTest extends RouteTestSupport {
 
     @Override
     protected List<CamelConfiguration> configurations(Home home) {
-        return List.of(new CatalogBeans(Optional::empty), new GenerationBeans(Optional::empty), new LocalBeans());
+        return List.of(new CatalogBeans(Optional::empty), new GenerationBeans(Optional::empty), new InboxBeans(),
+                new LocalBeans());
     }
 
     @Override

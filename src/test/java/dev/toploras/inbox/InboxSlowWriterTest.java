@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
+import dev.toploras.core.Json;
 import dev.toploras.runtime.TopLorasRuntime;
-import dev.toploras.storage.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package dev.toploras.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toploras.catalog.CatalogBeans;
+import dev.toploras.core.Home;
 import dev.toploras.generation.GenerationBeans;
-import dev.toploras.runtime.Home;
 import dev.toploras.support.RouteTestSupport;
 import java.net.ConnectException;
 import java.util.List;

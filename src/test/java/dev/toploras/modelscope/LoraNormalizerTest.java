@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.catalog.LoraRecord;
-import dev.toploras.storage.Json;
+import dev.toploras.core.Json;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;

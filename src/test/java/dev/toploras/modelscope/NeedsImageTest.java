@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.catalog.BaseModelRules;
 import dev.toploras.catalog.LoraRecord;
-import dev.toploras.storage.Json;
+import dev.toploras.core.Json;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;

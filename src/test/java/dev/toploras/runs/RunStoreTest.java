@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.storage.Json;
+import dev.toploras.core.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

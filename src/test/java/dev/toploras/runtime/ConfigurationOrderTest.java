@@ -1,5 +1,7 @@
 package dev.toploras.runtime;
 
+import dev.toploras.core.Home;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toploras.api.ApiBeans;
@@ -45,8 +47,8 @@ class ConfigurationOrderTest {
             ctx.getPropertiesComponent().setOverrideProperties(p);
             ctx.build();
             List<CamelConfiguration> classes = new ArrayList<>(List.of(new CoreBeans(new Home(dir), Clock.systemUTC()),
-                    new ApiBeans(), new LocalBeans(), new GenerationBeans(Optional::empty),
-                    new CatalogBeans(Optional::empty)));
+                    new ApiBeans(), new LocalBeans(), new dev.toploras.inbox.InboxBeans(),
+                    new GenerationBeans(Optional::empty), new CatalogBeans(Optional::empty)));
             CamelBeanPostProcessor post = PluginHelper.getBeanPostProcessor(ctx);
             for (CamelConfiguration c : classes) {
                 post.postProcessBeforeInitialization(c, c.getClass().getName());
@@ -58,6 +60,8 @@ class ConfigurationOrderTest {
             assertThat(ctx.getRegistry().lookupByNameAndType("systemApi", SystemApi.class)).isNotNull();
             assertThat(ctx.getRegistry().lookupByNameAndType("jobClaims", JobClaims.class)).isNotNull();
             assertThat(ctx.getRegistry().lookupByNameAndType("loraSteps", LoraSteps.class)).isNotNull();
+            assertThat(ctx.getRegistry().lookupByNameAndType("jobIntake", dev.toploras.inbox.InboxIntake.class))
+                    .isNotNull();
             assertThat(ctx.getRegistry().lookupByName("jobsApi")).isNotNull();
             assertThat(ctx.getRegistry().lookupByName("catalogSteps")).isNotNull();
         } finally {

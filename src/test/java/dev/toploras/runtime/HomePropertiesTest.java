@@ -1,5 +1,9 @@
 package dev.toploras.runtime;
 
+import dev.toploras.core.Settings;
+
+import dev.toploras.core.Home;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toploras.cli.ExitCode;

@@ -1,5 +1,7 @@
 package dev.toploras.runtime;
 
+import dev.toploras.core.Home;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;

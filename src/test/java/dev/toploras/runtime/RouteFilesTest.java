@@ -1,5 +1,7 @@
 package dev.toploras.runtime;
 
+import dev.toploras.core.Home;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -2,8 +2,8 @@ package dev.toploras.support;
 
 import dev.toploras.catalog.CacheDocument;
 import dev.toploras.catalog.LoraRecord;
+import dev.toploras.core.Json;
 import dev.toploras.history.Trend;
-import dev.toploras.storage.Json;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;

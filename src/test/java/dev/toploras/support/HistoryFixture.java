@@ -1,9 +1,9 @@
 package dev.toploras.support;
 
+import dev.toploras.core.Json;
 import dev.toploras.history.HistorySettings;
 import dev.toploras.history.HistoryStore;
 import dev.toploras.history.Snapshot;
-import dev.toploras.storage.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

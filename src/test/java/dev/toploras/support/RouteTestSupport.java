@@ -1,7 +1,7 @@
 package dev.toploras.support;
 
+import dev.toploras.core.Home;
 import dev.toploras.runtime.CoreBeans;
-import dev.toploras.runtime.Home;
 import dev.toploras.runtime.RouteFiles;
 import java.io.IOException;
 import java.nio.file.Files;

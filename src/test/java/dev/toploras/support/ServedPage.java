@@ -1,6 +1,6 @@
 package dev.toploras.support;
 
-import dev.toploras.runtime.Home;
+import dev.toploras.core.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -5,8 +5,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.toploras.core.Home;
 import dev.toploras.jobs.JobStatus;
-import dev.toploras.runtime.Home;
 import dev.toploras.runtime.TopLorasRuntime;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -173,7 +173,7 @@ public final class LoraSteps {
         java.util.concurrent.ScheduledFuture<?> watch = WATCHER.scheduleWithFixedDelay(() -> {
             if (!cancelled.get() && events.cancelRequested(jobId)) {
                 cancelled.set(true);
-                dev.toploras.runtime.ReplyBounds.abort(body);
+                dev.toploras.modelscope.ReplyBounds.abort(body);
             }
         }, CANCEL_WATCH_MS, CANCEL_WATCH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
@@ -209,7 +209,7 @@ public final class LoraSteps {
     }
 
     public void unreachable(Exception e) {
-        dev.toploras.runtime.ReplyBounds.rethrowCutOff(e);
+        dev.toploras.modelscope.ReplyBounds.rethrowCutOff(e);
         throw new dev.toploras.modelscope.UpstreamUnavailableException("ModelScope model files do not answer: "
                 + e.getMessage(), 0, e);
     }

@@ -1,9 +1,9 @@
 package dev.toploras.local.loras;
 
+import dev.toploras.core.AtomicFiles;
 import dev.toploras.errors.Problem;
 import dev.toploras.jobs.ModelId;
 import dev.toploras.local.LocalFailures;
-import dev.toploras.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -249,7 +249,7 @@ public final class LoraStore {
             return note == null ? stored : stored.withNote(note);
         } catch (IOException e) {
             // Past local.lora-download-deadline: the partial file stays for the next job to resume.
-            dev.toploras.runtime.ReplyBounds.rethrowCutOff(e);
+            dev.toploras.modelscope.ReplyBounds.rethrowCutOff(e);
             if (isDiskFull(e)) {
                 AtomicFiles.deleteQuietly(part);
                 throw new LocalFailures.DiskFull(dir.toString(), f.size(), usable());

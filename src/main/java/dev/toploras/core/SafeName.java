@@ -1,4 +1,4 @@
-package dev.toploras.catalog;
+package dev.toploras.core;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,7 +13,7 @@ public final class SafeName {
     /** A task name as a file-name part: letters, digits, '_' and '-' survive, anything else becomes '_'. */
     public static String task(String task) {
         if (task == null || task.isBlank()) {
-            throw new CatalogException("a task name is required, e.g. text-to-image-synthesis");
+            throw new IllegalArgumentException("a task name is required, e.g. text-to-image-synthesis");
         }
         String safe = task.trim().replaceAll("[^A-Za-z0-9_-]", "_");
         return safe.length() > 80 ? safe.substring(0, 80) : safe;

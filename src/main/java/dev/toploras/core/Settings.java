@@ -1,11 +1,7 @@
-package dev.toploras.runtime;
+package dev.toploras.core;
 
-import dev.toploras.catalog.CatalogSettings;
-import dev.toploras.catalog.CatalogSort;
-import dev.toploras.generation.GenerationSettings;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.camel.util.TimeUtils;
@@ -83,62 +79,8 @@ public final class Settings {
         return v;
     }
 
-    public CatalogSettings catalog() {
-        List<String> tasks = list("catalog.tasks");
-        if (tasks.isEmpty()) {
-            throw new IllegalArgumentException("catalog.tasks must name at least one task, e.g. text-to-image-synthesis");
-        }
-        return new CatalogSettings(
-                tasks,
-                integer("catalog.limit"),
-                CatalogSort.parse(text("catalog.sort")),
-                duration("catalog.ttl"),
-                list("catalog.exclude-names"),
-                integer("catalog.max-pages"),
-                bool("catalog.per-task-cache"),
-                integer("covers.concurrency"),
-                longValue("covers.max-bytes"),
-                new LinkedHashSet<>(list("modelscope.cover-hosts")));
-    }
-
-    public dev.toploras.history.HistorySettings history() {
-        return new dev.toploras.history.HistorySettings(integer("history.keep-count"), duration("history.keep-age"),
-                duration("history.window"));
-    }
-
     /** How long the inbox waits for a file that ends mid-document to be finished before rejecting it. */
     public Duration inboxIncompleteWait() {
         return duration("inbox.incomplete-wait");
-    }
-
-    /** Jobs may name the configured catalog tasks and text-to-image-synthesis, the one ModelScope generates for. */
-    public GenerationSettings generation(List<String> catalogTasks) {
-        LinkedHashSet<String> tasks = new LinkedHashSet<>(catalogTasks);
-        tasks.add("text-to-image-synthesis");
-        tasks.add("image-to-image"); // a job with input images; the task ModelScope lists edit LoRAs under
-        String node = text("runtime.node");
-        if (node.isEmpty()) {
-            try {
-                node = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
-                node = "localhost";
-            }
-        }
-        return new GenerationSettings(tasks, duration("generation.poll-timeout"),
-                longValue("generation.max-image-bytes"), node);
-    }
-
-    /** catalog.needs-image-* and models.families: which LoRAs need an input image, which base models go together. */
-    public dev.toploras.catalog.BaseModelRules baseModelRules() {
-        return new dev.toploras.catalog.BaseModelRules(list("catalog.needs-image-tasks"),
-                list("catalog.needs-image-base-models"),
-                dev.toploras.catalog.BaseModelRules.parseFamilies(text("models.families")));
-    }
-
-    /** inputs.*: the checks and limits of a job's input images. */
-    public dev.toploras.inputs.InputSettings inputs() {
-        return new dev.toploras.inputs.InputSettings(longValue("inputs.max-bytes"), longValue("inputs.max-pixels"),
-                duration("inputs.url-timeout"), text("server.public-url"), bool("inputs.remote-data-uri"),
-                bool("inputs.allow-private-urls"));
     }
 }

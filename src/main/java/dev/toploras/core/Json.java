@@ -1,4 +1,4 @@
-package dev.toploras.storage;
+package dev.toploras.core;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,6 +1,6 @@
-package dev.toploras.local;
+package dev.toploras.api;
 
-import dev.toploras.api.ApiReply;
+import dev.toploras.local.SamplerNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.toploras.runtime;
+package dev.toploras.core;
 
 import java.nio.file.Path;
 

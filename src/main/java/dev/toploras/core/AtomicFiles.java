@@ -1,4 +1,4 @@
-package dev.toploras.storage;
+package dev.toploras.core;
 
 import java.io.IOException;
 import java.io.InputStream;

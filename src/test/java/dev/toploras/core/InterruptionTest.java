@@ -1,4 +1,6 @@
-package dev.toploras.runtime;
+package dev.toploras.core;
+
+import dev.toploras.core.Interruption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,6 @@
-package dev.toploras.runtime;
+package dev.toploras.modelscope;
+
+import dev.toploras.core.Settings;
 
 import dev.toploras.modelscope.UpstreamRejectedException;
 import dev.toploras.modelscope.UpstreamTimeoutException;

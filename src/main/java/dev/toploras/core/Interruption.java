@@ -1,4 +1,4 @@
-package dev.toploras.runtime;
+package dev.toploras.core;
 
 /**
  * Ctrl-C on a one-shot command against the one write that makes its work count (a fetch's new cache file). A
