@@ -1,47 +1,30 @@
 package dev.toploras.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.toploras.api.ApiReply;
-import dev.toploras.catalog.CatalogBeans;
-import dev.toploras.generation.GenerationBeans;
-import dev.toploras.generation.JobIntake;
-import dev.toploras.jobs.JobStore;
-import dev.toploras.runtime.Home;
-import dev.toploras.storage.Json;
-import dev.toploras.support.RouteTestSupport;
+import dev.toploras.support.GenerationRouteTestSupport;
 import dev.toploras.support.Stubs;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.camel.CamelConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
  * A local backend's flow (local-comfyui or local-a1111, with local-loras, local-http and generation) on the
- * route-test layer: a job goes in as the generation queue would hand it over (its id, after the intake stored it as
- * queued) and runs through generation-run to its document, with the real camel-http calls going to a WireMock
+ * route-test layer: a job runs through generation-run to its document (GenerationRouteTestSupport), with the real
+ * camel-http calls going to a WireMock
  * backend and a WireMock ModelScope. The request on the wire is the behaviour, so the stubs stand where the servers
  * would, not a MockEndpoint. One context per class: the stubs are reset before every test, the LoRA folder emptied,
  * and each test uses LoRA repositories of its own (the listing pick is kept for local.lora-listing-ttl).
  */
-abstract class LocalBackendRouteTestSupport extends RouteTestSupport {
-    static final ObjectMapper JSON = Json.mapper();
-    static final String TASK = "text-to-image-synthesis";
+abstract class LocalBackendRouteTestSupport extends GenerationRouteTestSupport {
     static final String SDXL = "stabilityai/stable-diffusion-xl-base-1.0";
-    private static final String QUEUE = "direct:route-test-queue";
 
     final WireMockServer modelScope = Stubs.wireMock();
     final WireMockServer backend = Stubs.wireMock();
@@ -52,7 +35,7 @@ abstract class LocalBackendRouteTestSupport extends RouteTestSupport {
     /** The backend's own flow files, after errors, generation, local-http and local-loras. */
     abstract List<String> backendFlows();
 
-    /** The class's settings over {@link #settings()}'s (its one context's). */
+    /** The class's settings over the common ones of {@link #overrides()} (its one context's). */
     Map<String, String> more() {
         return Map.of();
     }
@@ -71,11 +54,6 @@ abstract class LocalBackendRouteTestSupport extends RouteTestSupport {
     }
 
     @Override
-    protected List<CamelConfiguration> configurations(Home home) {
-        return List.of(new CatalogBeans(Optional::empty), new GenerationBeans(Optional::empty), new LocalBeans());
-    }
-
-    @Override
     protected Map<String, String> overrides() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("local.backend", backendName());
@@ -87,22 +65,8 @@ abstract class LocalBackendRouteTestSupport extends RouteTestSupport {
         return m;
     }
 
-    @Override
-    protected void advise() throws Exception {
-        // The seda (or broker) queue's consumer becomes a direct: the test thread runs the job to its end.
-        replaceConsumer("generation-run", QUEUE);
-    }
-
     @BeforeEach
-    final void freshStubsAndRunner() throws Exception {
-        // generation-run starts only in serve (autoStartup {{runtime.serve}}); here it is the flow under test.
-        if (!context.getRouteController().getRouteStatus("generation-run").isStarted()) {
-            context.getRouteController().startRoute("generation-run");
-        }
-        // A job's side routes (A1111's progress watcher is a wireTap) may make one more call after the job ended;
-        // the stubs are reset only once nothing of the last test runs, so no test sees another's requests.
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> context.getInflightRepository().size() == 0);
+    final void freshStubs() throws Exception {
         modelScope.resetAll();
         backend.resetAll();
         Path loras = homeDir().resolve("loras");
@@ -117,55 +81,6 @@ abstract class LocalBackendRouteTestSupport extends RouteTestSupport {
     final void stopStubs() {
         modelScope.stop();
         backend.stop();
-    }
-
-    /** The request stored as a queued job, as the API's intake does; returns its id. */
-    String accept(String request) {
-        return context.getRegistry().lookupByNameAndType("jobIntake", JobIntake.class)
-                .acceptRequest(request.getBytes(StandardCharsets.UTF_8), "route-test").jobId();
-    }
-
-    /** A request through intake and generation-run to its end: the job document then. */
-    JsonNode run(String request) {
-        String id = accept(request);
-        template.sendBody(QUEUE, id);
-        return doc(id);
-    }
-
-    /** A request run on another thread, so the test can cancel it while it runs. */
-    CompletableFuture<Object> start(String request) {
-        return template.asyncSendBody(QUEUE, accept(request));
-    }
-
-    /** What POST /api/v1/generate/{id}/cancel does to a running job: the store's cancel request. */
-    void requestCancel(String jobId) {
-        JobStore store = context.getRegistry().lookupByNameAndType("jobStore", JobStore.class);
-        store.requestCancel(store.find(jobId).orElseThrow());
-    }
-
-    /** {@link #requestCancel}, then the document once the run has ended. */
-    JsonNode cancelAndWait(String jobId, CompletableFuture<Object> running) throws Exception {
-        requestCancel(jobId);
-        return ended(jobId, running);
-    }
-
-    /** The document of a job started with {@link #start}, once its run has ended. */
-    JsonNode ended(String jobId, CompletableFuture<Object> running) throws Exception {
-        running.get(20, TimeUnit.SECONDS);
-        return doc(jobId);
-    }
-
-    JsonNode doc(String jobId) {
-        return read(homeDir().resolve("cache/outputs").resolve(TASK).resolve(jobId + ".json"));
-    }
-
-    String events(String jobId) throws IOException {
-        return Files.readString(homeDir().resolve("cache/outputs").resolve(TASK).resolve(jobId + ".events.jsonl"));
-    }
-
-    /** The file a result names (relative to the home, as the API serves it). */
-    byte[] resultFile(JsonNode doc) throws IOException {
-        return Files.readAllBytes(homeDir().resolve(doc.at("/result/0/data/url").asText()));
     }
 
     /** GET /api/health's "local" section: what the health route asks of localHealth. */
@@ -193,13 +108,5 @@ abstract class LocalBackendRouteTestSupport extends RouteTestSupport {
 
     private static JsonNode replyBody(ApiReply reply) {
         return JSON.valueToTree(reply.body());
-    }
-
-    static JsonNode read(Path file) {
-        try {
-            return JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
