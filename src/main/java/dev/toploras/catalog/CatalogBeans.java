@@ -52,8 +52,8 @@ public final class CatalogBeans implements CamelConfiguration {
     }
 
     @BindToRegistry("leaderboard")
-    public LeaderboardStrategy leaderboard() {
-        return new LeaderboardStrategy(json);
+    public LeaderboardSteps leaderboard() {
+        return new LeaderboardSteps(json);
     }
 
     @BindToRegistry(value = "coverChecks", lazy = true)
@@ -61,9 +61,15 @@ public final class CatalogBeans implements CamelConfiguration {
         return new CoverChecks(json, catalog.coversMaxBytes(), catalog.coverHosts(), token);
     }
 
-    @BindToRegistry("coverOutcome")
-    public dev.toploras.covers.CoverOutcomeStrategy coverOutcome() {
-        return new dev.toploras.covers.CoverOutcomeStrategy();
+    /** What a split collects: its messages' bodies, in the split's order (a page's entries, the covers' results). */
+    @BindToRegistry("collected")
+    public org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy collected() {
+        return new org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy();
+    }
+
+    @BindToRegistry(value = "refreshTrail", lazy = true)
+    public RefreshTrail refreshTrail(@BeanInject("runStore") RunStore runs) {
+        return new RefreshTrail(runs);
     }
 
     @BindToRegistry(value = "catalogSteps", lazy = true)

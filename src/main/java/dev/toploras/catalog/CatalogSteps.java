@@ -2,9 +2,9 @@ package dev.toploras.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.covers.CoverFetch;
 import dev.toploras.covers.CoverOutcome;
-import dev.toploras.covers.CoverProgress;
+import dev.toploras.covers.CoverResult;
+import dev.toploras.covers.CoverTarget;
 import dev.toploras.modelscope.UpstreamErrors;
 import dev.toploras.errors.Problem;
 import dev.toploras.runs.RunHandle;
@@ -17,19 +17,22 @@ import java.time.temporal.ChronoUnit;
 import dev.toploras.history.History;
 import dev.toploras.history.HistorySettings;
 import dev.toploras.history.HistoryStore;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bookkeeping behind routes/catalog.camel.yaml and covers.camel.yaml: opening a refresh (cache freshness, run
- * record), exclusions, the top N, cover outcomes, history, rendering and storing the cache. The listing call, the
- * paging, the split and the filters are the routes' own steps; these methods take plain values, without Camel.
+ * The steps of routes/catalog.camel.yaml, each a function of plain values: a request becomes a {@link Refresh}
+ * (cache freshness, run record), pages a {@link Leaderboard}, its top N cover targets, the covered records a ranked
+ * {@link Refreshed} leaderboard, then its document, its stored text and its history snapshot, and at the end a
+ * {@link CatalogResult}. The listing call, the paging, the split and the filters are the routes' own steps; the run
+ * record is written by {@link RefreshTrail} at the steps that name it.
  */
 public final class CatalogSteps {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogSteps.class);
@@ -88,8 +91,12 @@ public final class CatalogSteps {
         return (perTask ? "top_loras_" + safeTask : "top_loras") + variant + ".json";
     }
 
-    /** Opens a run; when the cache is fresh (and no refresh is forced) the run is served from it. */
-    public CatalogRun begin(CatalogRequest req) {
+    /**
+     * A request becomes a {@link Refresh}: the leaderboard it is about and, when the cache is fresh (and no refresh
+     * is forced), the stored one that answers it; otherwise the run that records it is opened (or, announced by
+     * POST /api/v1/refresh, taken over), holding the task's lock until it ends.
+     */
+    public Refresh begin(CatalogRequest req) {
         try {
             return open(req);
         } catch (RuntimeException e) {
@@ -101,23 +108,19 @@ public final class CatalogSteps {
         }
     }
 
-    private CatalogRun open(CatalogRequest req) {
+    private Refresh open(CatalogRequest req) {
         CacheTarget target = CacheTarget.of(req, settings, home);
-        String task = target.task();
-        int limit = target.limit();
-        CatalogSort sort = target.sort();
-        CatalogRun run = new CatalogRun(task, limit, sort, target.cacheFile(), target.imagesDir(),
-                settings.maxPages(), req.showProgress() ? CoverProgress.to(System.out) : CoverProgress.silent());
+        Refresh refresh = Refresh.of(target, settings.maxPages(), req.showProgress());
         if (!req.forceRefresh()) {
-            target.freshAnswer(cache, settings.ttl(), clock.instant()).ifPresent(run::servedFrom);
+            Optional<CacheDocument> fresh = target.freshAnswer(cache, settings.ttl(), clock.instant());
+            if (fresh.isPresent()) {
+                return refresh.servedFrom(fresh.get());
+            }
         }
-        if (!run.isServedFromCache()) {
-            // A caller that announced the run (POST /api/v1/refresh) has started it already; this refresh takes it over.
-            Optional<RunHandle> announced = req.runId() == null ? Optional.empty() : runs.running(req.runId());
-            run.attach(announced.orElseGet(() -> runs.start(RunKind.REFRESH,
-                    Map.of("task", task, "limit", limit, "sort", sort.wire()), req.runId())));
-        }
-        return run;
+        Optional<RunHandle> announced = req.runId() == null ? Optional.empty() : runs.running(req.runId());
+        RunHandle handle = announced.orElseGet(() -> runs.start(RunKind.REFRESH,
+                Map.of("task", target.task(), "limit", target.limit(), "sort", target.sort().wire()), req.runId()));
+        return refresh.recordedBy(handle.runId());
     }
 
     /**
@@ -141,100 +144,111 @@ public final class CatalogSteps {
         return o instanceof String s ? s : null;
     }
 
-    /** The top N of what the pages gave, in the refresh's order; each becomes an item of the run. */
-    public List<LoraRecord> top(CatalogRun run, Leaderboard leaderboard) {
-        List<LoraRecord> top = leaderboard.top(run.getSort(), run.getLimit());
-        run.top(top);
+    /** The top N of what the pages gave, in the refresh's order. */
+    public List<LoraRecord> top(Refresh refresh, Leaderboard leaderboard) {
+        return leaderboard.top(refresh.sort(), refresh.limit());
+    }
+
+    /** Each of the top N as a cover to fetch: where it goes and which run shows it. */
+    public List<CoverTarget> coverTargets(Refresh refresh, List<LoraRecord> top) {
+        List<CoverTarget> targets = new ArrayList<>(top.size());
         for (LoraRecord r : top) {
-            run.runHandle().item(itemId(r), r.id(), "fetch");
+            targets.add(new CoverTarget(r, targets.size(), refresh.imagesDir(), refresh.runId()));
         }
-        run.runHandle().flush();
-        return top;
-    }
-
-    /** Before a record's cover is fetched (on the covers pool): the run's item shows it. */
-    public void coverStarted(@Variable("record") LoraRecord r, @Variable("run") CatalogRun run) {
-        run.runHandle().stage(itemId(r), "cover", r.coverUrl() == null ? "no cover listed" : "cover " + r.coverUrl());
-    }
-
-    /** After it: a cover that failed becomes a warning, never a failed run. */
-    public void coverDone(@Variable("record") LoraRecord r, @Variable("cover") CoverFetch fetch,
-                          @Variable("run") CatalogRun run) {
-        RunHandle handle = run.runHandle();
-        CoverOutcome out = fetch.getOutcome();
-        if (out.warning() != null) {
-            LOG.warn(out.warning());
-            handle.warn(itemId(r), out.warning());
-        }
-        handle.stage(itemId(r), "done", out.unchanged() ? "cover unchanged" : out.downloaded() ? "cover stored" : null);
-        run.coverDone(r.id(), out.file() == null ? null : home.relative(out.file()), out.warning(),
-                out.downloaded(), out.unchanged());
+        return targets;
     }
 
     /**
-     * Rank, rank change, deltas and download velocity of the top records against the task's history; for the
-     * trending order, also their final order. A corrupt snapshot becomes a warning of the run, never a failure.
+     * The covered records ranked against the task's history (rank, rank change, deltas, download velocity; for the
+     * trending order, also their final order), each with its stored cover. A corrupt snapshot becomes a warning,
+     * never a failure; so does a cover that could not be stored. A covers flow of the user's that fetched nothing
+     * leaves the targets themselves: their records go on without a cover.
      */
-    public void trends(CatalogRun run) {
-        History h = new History(historyOf(run.getCacheFile(), run.getTask(), json), clock);
-        List<History.Sample> samples = run.top().stream()
-                .map(r -> new History.Sample(r.id(), r.downloads(), r.likes())).toList();
-        History.Result result = h.compute(samples, run.getSort().wire(), run.getSort().byVelocity(), history.window());
-        result.warnings().forEach(run::warn);
+    public Refreshed trends(Refresh refresh, List<?> covered) {
+        // in the top N's order, whatever order the covers came back in
+        List<CoverResult> inOrder = covered.stream()
+                .map(c -> c instanceof CoverTarget t ? new CoverResult(t, CoverOutcome.none()) : (CoverResult) c)
+                .sorted(Comparator.comparingInt(c -> c.target().position())).toList();
+        List<String> warnings = new ArrayList<>();
+        int downloaded = 0;
+        int unchanged = 0;
         Map<String, LoraRecord> byId = new HashMap<>();
-        run.top().forEach(r -> byId.put(r.id(), r));
-        run.ranked(result.trends().stream().map(t -> byId.get(t.id()).withTrend(t)).toList(),
-                History.snapshot(result, run.getSort().wire()));
+        List<History.Sample> samples = new ArrayList<>(inOrder.size());
+        for (CoverResult c : inOrder) {
+            CoverOutcome out = c.outcome();
+            LoraRecord r = c.record().withCoverLocal(out.file() == null ? null : home.relative(out.file()));
+            byId.put(r.id(), r);
+            samples.add(new History.Sample(r.id(), r.downloads(), r.likes()));
+            if (out.warning() != null) {
+                warnings.add(out.warning());
+            }
+            downloaded += out.downloaded() ? 1 : 0;
+            unchanged += out.unchanged() ? 1 : 0;
+        }
+        History h = new History(historyOf(refresh.cacheFile(), refresh.task(), json), clock);
+        CatalogSort sort = refresh.sort();
+        History.Result result = h.compute(samples, sort.wire(), sort.byVelocity(), history.window());
+        warnings.addAll(result.warnings());
+        List<LoraRecord> ranked = result.trends().stream().map(t -> byId.get(t.id()).withTrend(t)).toList();
+        return new Refreshed(ranked, History.snapshot(result, sort.wire()), null, warnings, downloaded, unchanged);
     }
 
-    /** Appends this refresh to history once its leaderboard is stored; a history that cannot be written is a warning. */
-    public void remember(CatalogRun run) {
-        if (run.snapshot() == null) {
-            return;
-        }
-        try {
-            historyOf(run.getCacheFile(), run.getTask(), json).append(run.snapshot(), history);
-        } catch (RuntimeException e) {
-            String w = "history: could not record this refresh: " + e.getMessage();
-            LOG.warn(w);
-            run.warn(w);
-        }
+    /** The cache document of the new leaderboard, taken now. */
+    public Refreshed render(Refresh refresh, Refreshed ranked) {
+        return ranked.rendered(new CacheDocument(clock.instant().truncatedTo(ChronoUnit.SECONDS), refresh.task(),
+                refresh.sort().wire(), refresh.limit(), ranked.records()));
     }
 
     /** The cache document as JSON text; the route validates it against the schema before it is stored. */
-    public String render(CatalogRun run) throws JsonProcessingException {
-        List<LoraRecord> results = run.top().stream().map(r -> r.withCoverLocal(run.coverLocal(r.id()))).toList();
-        CacheDocument doc = new CacheDocument(clock.instant().truncatedTo(ChronoUnit.SECONDS), run.getTask(),
-                run.getSort().wire(), run.getLimit(), results);
-        run.written(doc);
-        return json.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
+    public String text(Refreshed rendered) throws JsonProcessingException {
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(rendered.document());
     }
 
-    public void store(String text, CatalogRun run) {
+    /** Writes the validated text of the rendered leaderboard over the refresh's cache file (atomically). */
+    public void store(Refresh refresh, Refreshed rendered, String text) {
         // After a Ctrl-C the new cache is never written (the previous one stays); once written, the fetch finishes.
-        dev.toploras.runtime.Interruption.PROCESS.commit(() -> cache.write(run.getCacheFile(), text));
-        run.runHandle().finish(null);
-        LOG.info("wrote {} ({} LoRAs)", home.relative(run.getCacheFile()), run.top().size());
+        dev.toploras.runtime.Interruption.PROCESS.commit(() -> cache.write(refresh.cacheFile(), text));
+        LOG.info("wrote {} ({} LoRAs)", home.relative(refresh.cacheFile()), rendered.records().size());
     }
 
     /**
-     * Records why the refresh failed in its run, then lets the failure go on to the caller, a failed ModelScope call
-     * turned into its meaning (UpstreamErrors: unavailable, rate limited, rejected, ...).
+     * Appends this refresh to history once its leaderboard is stored; a history that cannot be written becomes a
+     * warning of the refresh.
      */
-    public void failed(CatalogRun run, Exception failure) throws Throwable {
-        Throwable meaning = UpstreamErrors.translate(failure, "ModelScope listing");
-        if (run.runHandle() != null) {
-            run.runHandle().finish(Problem.from(meaning));
+    public Refreshed remember(Refresh refresh, Refreshed stored) {
+        if (stored.snapshot() == null) {
+            return stored;
         }
-        throw meaning;
+        try {
+            historyOf(refresh.cacheFile(), refresh.task(), json).append(stored.snapshot(), history);
+            return stored;
+        } catch (RuntimeException e) {
+            String w = "history: could not record this refresh: " + e.getMessage();
+            LOG.warn(w);
+            return stored.warned(w);
+        }
     }
 
-    private static String itemId(LoraRecord r) {
-        return SafeName.hashOf(r.id());
+    /** A failed refresh's cause as the caller is told it (UpstreamErrors: unavailable, rate limited, rejected, ...). */
+    static Throwable meaning(Throwable failure) {
+        return UpstreamErrors.translate(failure, "ModelScope listing");
     }
 
-    public CatalogResult result(CatalogRun run) {
-        return run.result();
+    /** Lets the failure go on to the caller with its meaning. */
+    public void failed(Exception failure) throws Throwable {
+        throw meaning(failure);
+    }
+
+    /** What a refresh the cache answered did. */
+    public CatalogResult cached(Refresh refresh) {
+        return new CatalogResult(refresh.task(), null, refresh.cacheFile(), refresh.cached(), true, 0, 0, 0,
+                List.of(), refresh.elapsedMs());
+    }
+
+    /** What a refresh that fetched did: its pages, its stored leaderboard, its covers and warnings. */
+    public CatalogResult result(Refresh refresh, Refreshed done, int pagesFetched) {
+        return new CatalogResult(refresh.task(), refresh.runId(), refresh.cacheFile(), done.document(), false,
+                pagesFetched, done.coversDownloaded(), done.coversUnchanged(), done.warnings(), refresh.elapsedMs());
     }
 
     /**

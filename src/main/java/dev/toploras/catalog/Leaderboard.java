@@ -1,24 +1,37 @@
 package dev.toploras.catalog;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Collects records as pages arrive: one entry per id (the larger download count wins), then sorted and cut. */
+/** The records the pages gave so far: one entry per id (the larger download count wins); sorted and cut by {@link #top}. */
 public final class Leaderboard {
-    private final Map<String, LoraRecord> byId = new LinkedHashMap<>();
+    static final Leaderboard EMPTY = new Leaderboard(Map.of());
+    private final Map<String, LoraRecord> byId;
 
-    public synchronized void add(LoraRecord r) {
-        byId.merge(r.id(), r, (old, neu) -> neu.downloads() > old.downloads() ? neu : old);
+    private Leaderboard(Map<String, LoraRecord> byId) {
+        this.byId = byId;
     }
 
-    public synchronized int size() {
+    /** This board with the LoraRecords among {@code entries} added (anything else is not an entry). */
+    public Leaderboard plus(Iterable<?> entries) {
+        Map<String, LoraRecord> more = new LinkedHashMap<>(byId);
+        for (Object o : entries) {
+            if (o instanceof LoraRecord r) {
+                more.merge(r.id(), r, (old, neu) -> neu.downloads() > old.downloads() ? neu : old);
+            }
+        }
+        return new Leaderboard(Collections.unmodifiableMap(more));
+    }
+
+    public int size() {
         return byId.size();
     }
 
-    public synchronized List<LoraRecord> top(CatalogSort sort, int limit) {
+    public List<LoraRecord> top(CatalogSort sort, int limit) {
         List<LoraRecord> all = new ArrayList<>(byId.values());
         Comparator<LoraRecord> order = sort.order();
         if (order != null) {

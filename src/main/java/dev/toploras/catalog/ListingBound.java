@@ -8,6 +8,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
+import org.apache.camel.SafeCopyProperty;
 import org.apache.camel.spi.InterceptStrategy;
 import org.apache.camel.support.processor.DelegateAsyncProcessor;
 
@@ -15,8 +16,9 @@ import org.apache.camel.support.processor.DelegateAsyncProcessor;
  * catalog.max-pages, enforced where the listing is called rather than in a loop condition a YAML edit can change:
  * every {@code to}/{@code toD} step whose URI names the listing path, in any route file, is wrapped so that a
  * refresh gets at most max-pages listing replies. A page counts once it was answered, so the retries of one page
- * (bounded by retries.max) do not use up the bound. The count lives on the refresh's run (variable {@code run}),
- * or on the exchange when a user route calls the listing outside a refresh.
+ * (bounded by retries.max) do not use up the bound. The count lives on the refresh's exchange as a safe-copy
+ * property: an exchange extension no YAML step (removeProperties, setVariable, ...) can reach or reset, shared by
+ * the copies Camel makes of it.
  */
 public final class ListingBound implements InterceptStrategy {
     static final String COUNT_PROPERTY = "TopLorasListingCalls";
@@ -53,15 +55,19 @@ public final class ListingBound implements InterceptStrategy {
     }
 
     private static AtomicInteger counter(Exchange exchange) {
-        Object run = exchange.getVariable("run");
-        if (run instanceof CatalogRun r) {
-            return r.listingCalls();
-        }
-        AtomicInteger c = exchange.getProperty(COUNT_PROPERTY, AtomicInteger.class);
+        Calls c = exchange.getExchangeExtension().getSafeCopyProperty(COUNT_PROPERTY, Calls.class);
         if (c == null) {
-            c = new AtomicInteger();
-            exchange.setProperty(COUNT_PROPERTY, c);
+            c = new Calls();
+            exchange.getExchangeExtension().setSafeCopyProperty(COUNT_PROPERTY, c);
         }
         return c;
+    }
+
+    /** The listing replies of one refresh; a copy of its exchange counts on the same. */
+    private static final class Calls extends AtomicInteger implements SafeCopyProperty {
+        @Override
+        public SafeCopyProperty safeCopy() {
+            return this;
+        }
     }
 }

@@ -1,8 +1,6 @@
 package dev.toploras.covers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.toploras.catalog.CatalogRun;
-import dev.toploras.catalog.LoraRecord;
 import dev.toploras.catalog.SafeName;
 import dev.toploras.modelscope.UpstreamErrors;
 import dev.toploras.storage.AtomicFiles;
@@ -19,16 +17,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.apache.camel.Body;
 import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 import org.apache.camel.Message;
-import org.apache.camel.Variable;
 
 /**
  * The rules a cover must pass; the HTTP calls are camel-http steps of routes/covers.camel.yaml. The route asks
- * {@link #begin} for a {@link CoverFetch}, sends the request it describes, and hands each reply to {@link #reply},
- * which decides: follow a redirect (hop by hop, because the CDN sends Locations with raw spaces, and because each
+ * {@link #begin} for the {@link CoverFetch} of a {@link CoverTarget}, sends the request it describes, gets the next
+ * fetch from {@link #reply}, and ends with the {@link #result} of the last one. {@link #reply} decides: follow a
+ * redirect (hop by hop, because the CDN sends Locations with raw spaces, and because each
  * hop decides afresh whether its host may see the token: only after a 401/403, only on a cover host), keep the
  * stored copy (304), ask again with the token, reject, or store the image (type, size cap, magic bytes, atomic).
  * Files are named from a hash of the model id, never from the id or title.
@@ -48,76 +44,83 @@ public final class CoverChecks {
         this.token = token;
     }
 
-    /** The first request for a record's cover; a record without a cover URL gets a fetch that is already done. */
-    public CoverFetch begin(String id, String url, Path dir) {
+    /**
+     * The fetch of a target's cover, at its first request; a record without a cover URL gets a fetch that is already
+     * done.
+     */
+    public CoverFetch begin(CoverTarget target) {
+        String id = target.record().id();
+        String url = target.record().coverUrl();
+        Path dir = target.dir();
         if (url == null || url.isBlank()) {
-            return CoverFetch.finished(id, dir, CoverOutcome.none());
+            return CoverFetch.finished(target, CoverOutcome.none());
         }
         String name = SafeName.hashOf(id);
         CoverMeta previous = readMeta(dir.resolve(name + ".meta.json"), url, dir).orElse(null);
         try {
-            return new CoverFetch(id, url, dir, name, previous, lenientUri(url));
+            return CoverFetch.first(target, name, previous, lenientUri(url));
         } catch (CoverRejectedException e) {
-            return CoverFetch.finished(id, dir, failed(id, previous, dir, e.getMessage()));
+            return CoverFetch.finished(target, failed(id, previous, dir, e.getMessage()));
         }
     }
 
-    /**
-     * {@link #begin} for the record and run the covers route holds in variables, bound by name: cheaper per cover
-     * than a method expression, whose OGNL arguments Camel resolves by introspecting the record on every call.
-     */
-    public CoverFetch beginFor(@Variable("record") LoraRecord record, @Variable("run") CatalogRun run) {
-        return begin(record.id(), record.coverUrl(), run.getImagesDir());
+    /** What covers-fetch turns its target into once the loop ended: the target and what became of its cover. */
+    public CoverResult result(CoverFetch fetch) {
+        return fetch.getResult();
     }
 
-    /** The covers route's loop condition: true while the fetch wants another request. */
-    public boolean again(@Variable("cover") CoverFetch fetch) {
+    /** The covers-fetch loop's condition: true while the fetch wants another request. */
+    public boolean again(CoverFetch fetch) {
         return fetch.isAgain();
     }
 
     /**
-     * Decides what one reply means for the fetch; reads (and closes) the body only when it is the image. Bound by
-     * annotation, not by a method expression: Camel strips the quotes of an ETag passed as a method argument.
+     * What one reply means for the fetch: the next fetch (redirected, or once more with the token) or the finished
+     * one. Reads (and closes) the reply's body only when it is the image. The reply's headers are read here, not
+     * passed as method arguments: Camel strips the quotes of an ETag passed as one.
      */
-    public void reply(@Variable("cover") CoverFetch fetch, @Header(Exchange.HTTP_RESPONSE_CODE) int status,
-                      @Header("Content-Type") String contentType, @Header("Content-Length") String contentLength,
-                      @Header("Location") String location, @Header("ETag") String etag,
-                      @Header("Last-Modified") String lastModified, @Body InputStream body) {
+    public CoverFetch reply(CoverFetch fetch, Message reply) {
+        Integer status = reply.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        InputStream body = reply.getBody(InputStream.class);
         try (InputStream in = body == null ? InputStream.nullInputStream() : body) {
-            String host = fetch.host();
-            if (status >= 300 && status < 400 && status != 304) {
-                if (location == null || location.isBlank()) {
-                    throw new CoverRejectedException("redirect " + status + " without a Location");
-                }
-                if (fetch.hops() >= MAX_REDIRECTS) {
-                    throw new CoverRejectedException("more than " + MAX_REDIRECTS + " redirects");
-                }
-                fetch.redirectTo(fetch.uri().resolve(lenientUri(location)));
-                return;
-            }
-            if (status == 304 && fetch.previous() != null) {
-                fetch.finish(new CoverOutcome(fetch.dir().resolve(fetch.previous().file()), null, false, true));
-                return;
-            }
-            if ((status == 401 || status == 403) && !fetch.tokenTried() && coverHosts.contains(host)
-                    && token.get().isPresent()) {
-                fetch.retryWithToken();
-                return;
-            }
-            if (status / 100 != 2) {
-                throw new CoverRejectedException("HTTP " + status + " from " + host);
-            }
-            fetch.finish(store(fetch, in, host, contentType, contentLength, etag, lastModified));
+            return decide(fetch, status == null ? 0 : status, reply, in);
         } catch (CoverRejectedException | IOException e) {
-            fail(fetch, e.getMessage());
+            return fail(fetch, e.getMessage());
         }
+    }
+
+    private CoverFetch decide(CoverFetch fetch, int status, Message reply, InputStream in) throws IOException {
+        String host = fetch.host();
+        if (status >= 300 && status < 400 && status != 304) {
+            String location = reply.getHeader("Location", String.class);
+            if (location == null || location.isBlank()) {
+                throw new CoverRejectedException("redirect " + status + " without a Location");
+            }
+            if (fetch.hops() >= MAX_REDIRECTS) {
+                throw new CoverRejectedException("more than " + MAX_REDIRECTS + " redirects");
+            }
+            return fetch.redirectedTo(fetch.uri().resolve(lenientUri(location)));
+        }
+        if (status == 304 && fetch.previous() != null) {
+            return fetch.finish(new CoverOutcome(fetch.dir().resolve(fetch.previous().file()), null, false, true));
+        }
+        if ((status == 401 || status == 403) && !fetch.tokenTried() && coverHosts.contains(host)
+                && token.get().isPresent()) {
+            return fetch.withToken();
+        }
+        if (status / 100 != 2) {
+            throw new CoverRejectedException("HTTP " + status + " from " + host);
+        }
+        return fetch.finish(store(fetch, in, host, reply.getHeader("Content-Type", String.class),
+                reply.getHeader("Content-Length", String.class), reply.getHeader("ETag", String.class),
+                reply.getHeader("Last-Modified", String.class)));
     }
 
     /**
      * Puts the next hop's request headers on the message: its URL (camel-http's CamelHttpUri), the stored copy's
      * validators and, only where {@link #authorization} allows, the token. Headers with no value are left out.
      */
-    public void request(@Variable("cover") CoverFetch fetch, Message message) {
+    public void request(CoverFetch fetch, Message message) {
         message.setHeader(Exchange.HTTP_URI, fetch.getUrl());
         setIfPresent(message, "If-None-Match", fetch.getIfNoneMatch());
         setIfPresent(message, "If-Modified-Since", fetch.getIfModifiedSince());
@@ -131,13 +134,13 @@ public final class CoverChecks {
     }
 
     /** The call itself failed (timeout, connection refused): the fetch ends with a warning. */
-    public void failed(CoverFetch fetch, Throwable why) {
+    public CoverFetch failed(CoverFetch fetch, Throwable why) {
         Throwable meaning = UpstreamErrors.translate(why, "cover host " + fetch.host());
-        fail(fetch, meaning.getMessage());
+        return fail(fetch, meaning.getMessage());
     }
 
-    private void fail(CoverFetch fetch, String why) {
-        fetch.finish(failed(fetch.id(), fetch.previous(), fetch.dir(), why));
+    private CoverFetch fail(CoverFetch fetch, String why) {
+        return fetch.finish(failed(fetch.id(), fetch.previous(), fetch.dir(), why));
     }
 
     /** The Authorization header value for this hop, or null: only after a 401/403, only to a cover host. */

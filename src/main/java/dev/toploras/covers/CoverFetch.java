@@ -6,32 +6,36 @@ import java.util.Locale;
 
 /**
  * One cover being fetched, hop by hop: what the next request is (URL, validators, whether the token may go with it)
- * and, once done, the outcome. The covers route keeps it in a variable and loops while {@link #isAgain()}.
+ * and, once done, the outcome. Each reply gives a new fetch (redirected, with the token, or finished); the
+ * covers-fetch route keeps the current one in its variable {@code cover} and loops while {@link #isAgain()}.
  */
 public final class CoverFetch {
-    private final String id;
-    private final String sourceUrl;
-    private final Path dir;
+    private final CoverTarget target;
     private final String name;
     private final CoverMeta previous;
-    private URI uri;
-    private int hops;
-    private boolean tokenTried;
-    private CoverOutcome outcome;
+    private final URI uri;
+    private final int hops;
+    private final boolean tokenTried;
+    private final CoverOutcome outcome;
 
-    CoverFetch(String id, String sourceUrl, Path dir, String name, CoverMeta previous, URI uri) {
-        this.id = id;
-        this.sourceUrl = sourceUrl;
-        this.dir = dir;
+    private CoverFetch(CoverTarget target, String name, CoverMeta previous, URI uri, int hops, boolean tokenTried,
+                       CoverOutcome outcome) {
+        this.target = target;
         this.name = name;
         this.previous = previous;
         this.uri = uri;
+        this.hops = hops;
+        this.tokenTried = tokenTried;
+        this.outcome = outcome;
     }
 
-    static CoverFetch finished(String id, Path dir, CoverOutcome outcome) {
-        CoverFetch f = new CoverFetch(id, null, dir, null, null, null);
-        f.outcome = outcome;
-        return f;
+    /** The first request for the target's cover, stored as {@code name.*}, with the copy from before (or null). */
+    static CoverFetch first(CoverTarget target, String name, CoverMeta previous, URI uri) {
+        return new CoverFetch(target, name, previous, uri, 0, false, null);
+    }
+
+    static CoverFetch finished(CoverTarget target, CoverOutcome outcome) {
+        return new CoverFetch(target, null, null, null, 0, false, outcome);
     }
 
     /** True while another request is wanted. */
@@ -56,16 +60,21 @@ public final class CoverFetch {
         return outcome;
     }
 
+    /** The target with what became of its cover; null while the fetch goes on. */
+    public CoverResult getResult() {
+        return outcome == null ? null : new CoverResult(target, outcome);
+    }
+
     String id() {
-        return id;
+        return target.record().id();
     }
 
     String sourceUrl() {
-        return sourceUrl;
+        return target.record().coverUrl();
     }
 
     Path dir() {
-        return dir;
+        return target.dir();
     }
 
     String name() {
@@ -92,21 +101,20 @@ public final class CoverFetch {
         return tokenTried;
     }
 
-    void redirectTo(URI next) {
-        uri = next;
-        hops++;
+    CoverFetch redirectedTo(URI next) {
+        return new CoverFetch(target, name, previous, next, hops + 1, tokenTried, null);
     }
 
-    void retryWithToken() {
-        tokenTried = true;
+    CoverFetch withToken() {
+        return new CoverFetch(target, name, previous, uri, hops, true, null);
     }
 
-    void finish(CoverOutcome out) {
-        outcome = out;
+    CoverFetch finish(CoverOutcome out) {
+        return new CoverFetch(target, name, previous, uri, hops, tokenTried, out);
     }
 
     @Override
     public String toString() {
-        return "cover of " + id; // never the token
+        return "cover of " + id(); // never the token
     }
 }

@@ -27,9 +27,11 @@ public final class CoverProgress {
         draw();
     }
 
-    public synchronized void step() {
+    /** One more cover done; true when that was the last. */
+    public synchronized boolean step() {
         done++;
         draw();
+        return done >= total;
     }
 
     public synchronized void finish() {

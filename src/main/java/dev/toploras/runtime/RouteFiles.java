@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -79,7 +81,7 @@ public final class RouteFiles {
                 continue;
             }
             Path user = dir.resolve(name);
-            out.add(Files.isRegularFile(user) ? fileLocation(user) : "classpath:routes/" + name);
+            out.add(Files.isRegularFile(user) ? userLocation(user) : "classpath:routes/" + name);
         }
         if (Files.isDirectory(dir)) {
             try (Stream<Path> files = Files.list(dir)) {
@@ -87,7 +89,7 @@ public final class RouteFiles {
                         .filter(p -> !BUNDLED.contains(p.getFileName().toString()))
                         .filter(Files::isRegularFile)
                         .sorted()
-                        .forEach(p -> out.add(fileLocation(p)));
+                        .forEach(p -> out.add(userLocation(p)));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
             }
@@ -99,6 +101,35 @@ public final class RouteFiles {
     public static String location(Home home, String name) {
         Path user = home.routes().resolve(name);
         return Files.isRegularFile(user) ? fileLocation(user) : "classpath:routes/" + name;
+    }
+
+    /**
+     * What a copy made from an older release names that this one no longer has, and since when: such a copy would
+     * fail at its first refresh with a message about a bean method, far from the file that caused it.
+     */
+    static final Map<Pattern, String> RETIRED = Map.of(
+            Pattern.compile("\\$\\{variable\\.run[}.]"),
+            "the catalog flow before it carried values (the run object is gone)",
+            Pattern.compile("#coverOutcome\\b"),
+            "the covers flow before it carried values (covers-fetch answers a CoverResult)");
+
+    /** A user's route file, refused in one line when it was copied from a release whose beans this one lacks. */
+    static String userLocation(Path p) {
+        String text;
+        try {
+            text = Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+        RETIRED.forEach((marker, what) -> {
+            java.util.regex.Matcher m = marker.matcher(text);
+            if (m.find()) {
+                throw new IllegalArgumentException(p + " is a copy of " + what + " and names " + m.group()
+                        + ", which this version no longer has: copy the bundled " + p.getFileName()
+                        + " (routes/ of this release) again, redo your edit there, or remove the file");
+            }
+        });
+        return fileLocation(p);
     }
 
     private static String fileLocation(Path p) {

@@ -1,6 +1,7 @@
 package dev.toploras.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,5 +52,46 @@ class RouteFilesTest {
                 .contains("file:" + home.routes().resolve("covers.camel.yaml"))
                 .contains("file:" + home.routes().resolve("my-flow.camel.yaml"))
                 .doesNotContain("classpath:routes/covers.camel.yaml");
+    }
+
+    @Test
+    void should_refuse_in_one_line_a_user_copy_of_a_flow_from_before_it_carried_values(@TempDir Path dir)
+            throws Exception {
+        Home home = new Home(dir);
+        Files.createDirectories(home.routes());
+        Path catalog = home.routes().resolve("catalog.camel.yaml");
+        Files.writeString(catalog, "- route:\n    id: catalog-refresh\n    from:\n      uri: direct:catalog-refresh\n"
+                + "      steps:\n        - log: \"${variable.run.task}: refreshing\"\n");
+
+        assertThatThrownBy(() -> RouteFiles.locations(home))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(catalog.toString())
+                .hasMessageContaining("${variable.run.")
+                .hasMessageContaining("copy the bundled catalog.camel.yaml");
+
+        Files.writeString(catalog, "- route: {id: catalog-mine, from: {uri: direct:x, steps: [{log: \"${variable.runId}\"}]}}\n");
+        Files.writeString(home.routes().resolve("covers.camel.yaml"), "# aggregationStrategy: \"#coverOutcome\"\n");
+        assertThatThrownBy(() -> RouteFiles.locations(home)).hasMessageContaining("#coverOutcome");
+        Files.delete(home.routes().resolve("covers.camel.yaml"));
+        assertThat(RouteFiles.locations(home)).contains("file:" + catalog);
+    }
+
+    @Test
+    void should_find_nothing_retired_in_the_bundled_flows_and_the_examples() throws Exception {
+        try (Stream<Path> files = Stream.concat(Files.walk(Path.of("routes")), Files.walk(Path.of("examples")))) {
+            files.filter(p -> p.toString().endsWith(".camel.yaml")).forEach(p -> {
+                String text = readString(p);
+                RouteFiles.RETIRED.keySet().forEach(marker -> assertThat(marker.matcher(text).find())
+                        .as(p + " names " + marker).isFalse());
+            });
+        }
+    }
+
+    private static String readString(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
