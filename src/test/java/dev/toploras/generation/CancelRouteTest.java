@@ -34,8 +34,7 @@ class CancelRouteTest extends GenerationRouteTestSupport {
 
     @Override
     protected List<String> flows() {
-        return List.of("errors.camel.yaml", "generation.camel.yaml", "local-http.camel.yaml",
-                "local-preview.camel.yaml");
+        return GenerationHarness.PREVIEW_FLOWS;
     }
 
     @Override

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 class LocalOnlyRouteTest extends GenerationRouteTestSupport {
     @Override
     protected List<String> flows() {
-        return List.of("errors.camel.yaml", "generation.camel.yaml", "local-http.camel.yaml",
-                "local-preview.camel.yaml");
+        return GenerationHarness.PREVIEW_FLOWS;
     }
 
     @Override
