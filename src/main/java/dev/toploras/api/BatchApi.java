@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntSupplier;
-import org.apache.camel.Variable;
 
 /**
  * POST /api/v1/batches (compare mode): one prompt and parameters across several models or LoRAs. The batch is a
@@ -61,7 +60,7 @@ public final class BatchApi {
     public record Started(String runId, List<String> jobIds) {
     }
 
-    public Started start(byte[] body, @Variable("modelscopeToken") String token) {
+    public Started start(byte[] body, String token) {
         JsonNode batch = parse(body);
         String runId = runs.newRunId();
         List<byte[]> requests = expand(batch, runId);

@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.function.IntSupplier;
 import org.apache.camel.Header;
-import org.apache.camel.Variable;
 
 /**
  * /api/v1/generate and /api/v1/jobs: the same job store and queue as the inbox, seen over HTTP. The job documents
@@ -63,7 +62,7 @@ public final class JobsApi {
     }
 
     /** Accepts a request that passed the schema; a token sent with it is kept for this job only, in memory. */
-    public JobIntake.Acceptance accept(byte[] body, @Variable("modelscopeToken") String token) {
+    public JobIntake.Acceptance accept(byte[] body, String token) {
         if (queueRoom.getAsInt() <= 0) {
             throw new ApiException(ErrorCode.QUEUE_FULL, "the generation queue is full; try again shortly or raise "
                     + "generation.queue-size", Map.of());
@@ -81,7 +80,7 @@ public final class JobsApi {
     }
 
     /** 202 at once, or with {@code ?wait=N} the seed-002 envelope once the job ends (202 again if it has not). */
-    public ApiReply accepted(JobIntake.Acceptance a, @Variable("wait") Integer wait) throws InterruptedException {
+    public ApiReply accepted(JobIntake.Acceptance a, Integer wait) throws InterruptedException {
         if (wait != null && wait > 0 && waiting.tryAcquire()) {
             try {
                 long deadline = System.nanoTime() + Duration.ofSeconds(wait).toNanos();

@@ -24,6 +24,12 @@ public final class JobEvents {
         store.progress(doc(jobId), stage(stage), percent, message);
     }
 
+    /** A progress event at the stage's own percentage (RENDERING_LOCAL: 50). */
+    public void progress(String jobId, String stage, String message) {
+        Stage s = stage(stage);
+        store.progress(doc(jobId), s, s.progress(), message);
+    }
+
     /** Whether a cancel was requested: for a watcher that must stop a blocked read rather than throw. */
     public boolean cancelRequested(String jobId) {
         return store.cancelRequested(doc(jobId));

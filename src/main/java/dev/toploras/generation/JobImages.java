@@ -18,8 +18,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,8 +111,18 @@ public final class JobImages {
         }
     }
 
+    /** Which of the task's outputs a download is, and the URL it finally came from (after any redirects). */
+    public record OutputImage(int index, String url) {
+    }
+
+    public OutputImage outputImage(int index, String url) {
+        return new OutputImage(index, url);
+    }
+
     /** Copies one downloaded image (capped at generation.max-image-bytes, checked by its magic bytes) into place. */
-    public void storeDownloaded(String jobId, int index, InputStream body, String url) {
+    public void storeDownloaded(String jobId, OutputImage output, InputStream body) {
+        int index = output.index();
+        String url = output.url();
         JobDocument doc = records.doc(jobId);
         Path dir = records.store().imagesDir(doc.task(), jobId);
         Path tmp = AtomicFiles.tempBeside(dir.resolve(index + ".download"));
@@ -143,19 +155,47 @@ public final class JobImages {
         record(doc, List.of(image(index, target, kind.get().mime(), size[0], size[1], doc)));
     }
 
+    /** What a local backend rendered: its images, the name it ran under and when the render began. */
+    public record Rendered(String backend, List<RenderedImage> images, java.util.Date from) {
+    }
+
     /**
-     * Stores what the local backend returned and records what it reported: its name (returned, for meta.backend),
+     * What a local backend reported beside its images (docs/seams.md's optional variables): notes for meta.notes,
+     * timing steps for meta.timing.steps and what it was sent, for meta.local. Each may be absent.
+     */
+    public record LocalReport(List<Problem> notes, List<JobDocument.Step> steps, Map<String, Object> meta) {
+        public LocalReport {
+            // copies: the backend's variables are mutable lists and maps
+            notes = notes == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(notes));
+            steps = steps == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(steps));
+            meta = meta == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(meta));
+        }
+    }
+
+    /** The name recorded in meta.backend: the one the backend set, else {@code local-<local.backend>}. */
+    public String backendName(String backend, String configured) {
+        return backend == null || backend.isBlank() ? "local-" + configured : backend;
+    }
+
+    /** The backend's body as its images; anything but a List of RenderedImage fails the job, saying what it was. */
+    public Rendered rendered(Object body, String backend, java.util.Date from) {
+        return new Rendered(backend, renderedImages(body, backend), from);
+    }
+
+    public LocalReport report(List<Problem> notes, List<JobDocument.Step> steps, Map<String, Object> meta) {
+        return new LocalReport(notes, steps, meta);
+    }
+
+    /**
+     * Stores what the local backend rendered and records what it reported: its name (returned, for meta.backend),
      * notes, timing steps and meta.local. Contract: docs/seams.md.
      */
-    public String storeRendered(String jobId, Object body, String backend, List<Problem> notes,
-                                List<JobDocument.Step> steps, Map<String, Object> meta, String defaultName,
-                                java.util.Date from) {
-        String name = backend == null || backend.isBlank() ? "local-" + defaultName : backend;
-        List<RenderedImage> rendered = renderedImages(body, name);
+    public String storeRendered(String jobId, Rendered rendered, LocalReport report) {
+        String name = rendered.backend();
         JobDocument doc = records.doc(jobId);
         Path dir = records.store().imagesDir(doc.task(), jobId);
         List<JobDocument.ResultImage> images = new ArrayList<>();
-        for (RenderedImage img : rendered) {
+        for (RenderedImage img : rendered.images()) {
             ImageKind kind = ImageKind.sniff(img.bytes(), img.bytes().length).orElseThrow(() ->
                     new LocalBackendException(ErrorCode.UPSTREAM_REJECTED, "the local backend " + name
                             + " returned bytes that are not an image (" + img.mime() + ")", Map.of()));
@@ -166,17 +206,17 @@ public final class JobImages {
             int[] size = dimensions(file, img.width(), img.height());
             images.add(image(index, file, kind.mime(), size[0], size[1], doc));
         }
-        for (Problem note : notes == null ? List.<Problem>of() : notes) {
+        for (Problem note : report.notes()) {
             doc = doc.withNote(note);
         }
         doc = doc.withMeta(doc.meta().withBackend(name));
-        if (meta != null && !meta.isEmpty()) {
-            doc = doc.withMeta(doc.meta().withLocal(meta));
+        if (!report.meta().isEmpty()) {
+            doc = doc.withMeta(doc.meta().withLocal(report.meta()));
         }
-        for (JobDocument.Step s : steps == null ? List.<JobDocument.Step>of() : steps) {
+        for (JobDocument.Step s : report.steps()) {
             doc = JobRecords.withStep(doc, s);
         }
-        record(JobRecords.withStep(doc, "render_local", from), images);
+        record(JobRecords.withStep(doc, "render_local", rendered.from()), images);
         return name;
     }
 

@@ -40,15 +40,25 @@ public final class OpenAiImages {
         return body;
     }
 
-    /** The reply as images; any status but 2xx, an empty list or bytes that are not an image fail the job. */
-    public List<RenderedImage> images(byte[] reply, int status, String server, Map<String, Object> job) {
-        String what = "local image server " + server;
+    /** A 2xx reply of the server at {@code server} (local.url). */
+    public record Reply(String server, byte[] body) {
+    }
+
+    /** The server's answer; any status but 2xx fails the job. */
+    public Reply reply(byte[] reply, int status, String server) {
         if (status / 100 != 2) {
             // No token goes to this server, so its 401/403 is its own refusal, not a token to check.
             ErrorCode code = UpstreamStatus.code(status, UpstreamStatus.Refusal.NO_TOKEN);
-            throw new LocalBackendException(code, what + " answered HTTP " + status + "; check its log",
-                    Map.of("http_status", status));
+            throw new LocalBackendException(code, "local image server " + server + " answered HTTP " + status
+                    + "; check its log", Map.of("http_status", status));
         }
+        return new Reply(server, reply);
+    }
+
+    /** The reply as images; an empty list or bytes that are not an image fail the job. */
+    public List<RenderedImage> images(Reply answer, Map<String, Object> job) {
+        String what = "local image server " + answer.server();
+        byte[] reply = answer.body();
         JobRequest r = LocalJob.request(job);
         List<RenderedImage> out = new ArrayList<>();
         try {

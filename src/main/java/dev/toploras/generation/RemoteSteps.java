@@ -41,35 +41,50 @@ public final class RemoteSteps {
         return inference.request(doc);
     }
 
+    /** What the submit call ended with: the task ModelScope made, on which try, and since when the submit ran. */
+    public record Submission(String taskId, int tries, java.util.Date from) {
+    }
+
+    /** The submit call's outcome as one value; {@code retries} is the redelivery count (none: the first try). */
+    public Submission submission(String taskId, Integer retries, java.util.Date from) {
+        return new Submission(taskId, retries == null ? 1 : retries + 1, from);
+    }
+
     /** ModelScope took the job: its task id is stored at once, so a restart polls it instead of submitting again. */
-    public void submitted(String jobId, String taskId, Integer retries, java.util.Date from) {
+    public void submitted(String jobId, Submission s) {
+        String taskId = s.taskId();
+        int tries = s.tries();
         JobDocument doc = records.doc(jobId);
         doc = doc.withMeta(doc.meta().withRemoteTaskId(taskId).withBackend("remote"));
-        int tries = retries == null ? 1 : retries + 1;
         if (tries > 1) {
             doc = doc.withNote(new Problem("RETRIED", "ModelScope was unavailable; the submit succeeded on try "
                     + tries, Map.of("tries", tries)));
         }
-        doc = records.update(JobRecords.withStep(doc, "submit", from));
+        doc = records.update(JobRecords.withStep(doc, "submit", s.from()));
         records.store().log(doc, Stage.POLLING, "ModelScope accepted the job as task " + taskId);
     }
 
-    /** When polling gives up (generation.poll-timeout from now). */
-    public Instant pollDeadline() {
-        return records.store().clock().instant().plus(pollTimeout);
+    /** The task being polled and when polling gives up. */
+    public record PollWindow(String taskId, Instant deadline) {
+    }
+
+    /** When polling the task gives up: generation.poll-timeout from now. */
+    public PollWindow pollWindow(String taskId) {
+        return new PollWindow(taskId, records.store().clock().instant().plus(pollTimeout));
     }
 
     /**
      * Before each poll: stop when the runtime stops (the job resumes at the next start), when a cancel was asked
      * for or when the poll timeout passed; otherwise a progress event, so a watcher sees the job is alive.
      */
-    public void polling(String jobId, String taskId, Instant deadline, int poll) {
+    public void polling(String jobId, PollWindow window, int poll) {
+        String taskId = window.taskId();
         if (claims.isStopping()) {
             throw new RuntimeStoppingException(jobId);
         }
         JobDocument doc = records.doc(jobId);
         records.checkCancel(doc);
-        if (records.store().clock().instant().isAfter(deadline)) {
+        if (records.store().clock().instant().isAfter(window.deadline())) {
             throw new PollTimeoutException(taskId, pollTimeout);
         }
         // From POLLING's 30% towards DOWNLOADING's 80%, never reaching it: the remote side gives no percentage.

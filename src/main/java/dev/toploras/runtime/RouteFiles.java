@@ -103,15 +103,35 @@ public final class RouteFiles {
         return Files.isRegularFile(user) ? fileLocation(user) : "classpath:routes/" + name;
     }
 
+    private static final String GENERATION_STEPS = "the generation flow before its steps took values (submission,"
+            + " pollWindow, outputImage, rendered and localReport)";
+
     /**
      * What a copy made from an older release names that this one no longer has, and since when: such a copy would
      * fail at its first refresh with a message about a bean method, far from the file that caused it.
      */
-    static final Map<Pattern, String> RETIRED = Map.of(
-            Pattern.compile("\\$\\{variable\\.run[}.]"),
-            "the catalog flow before it carried values (the run object is gone)",
-            Pattern.compile("#coverOutcome\\b"),
-            "the covers flow before it carried values (covers-fetch answers a CoverResult)");
+    static final Map<Pattern, String> RETIRED = Map.ofEntries(
+            Map.entry(Pattern.compile("\\$\\{variable\\.run[}.]"),
+                    "the catalog flow before it carried values (the run object is gone)"),
+            Map.entry(Pattern.compile("#coverOutcome\\b"),
+                    "the covers flow before it carried values (covers-fetch answers a CoverResult)"),
+            Map.entry(Pattern.compile("submitted\\(\\$\\{variable\\.jobId\\}, \\$\\{variable\\.remoteTaskId\\}"),
+                    GENERATION_STEPS),
+            Map.entry(Pattern.compile("polling\\(\\$\\{variable\\.jobId\\}, \\$\\{variable\\.remoteTaskId\\}"),
+                    GENERATION_STEPS),
+            Map.entry(Pattern.compile("storeDownloaded\\(\\$\\{variable\\.jobId\\}, \\$\\{variable\\.imageIndex\\}"),
+                    GENERATION_STEPS),
+            Map.entry(Pattern.compile("storeRendered\\(\\$\\{variable\\.jobId\\}, \\$\\{body\\}"),
+                    GENERATION_STEPS),
+            Map.entry(Pattern.compile("\\bimage\\(\\$\\{body\\}, \\$\\{header\\.CamelHttpResponseCode\\}"),
+                    "the ComfyUI backend before its image fetch took values (viewed, then image)"),
+            Map.entry(Pattern.compile("\\bimages\\(\\$\\{body\\}, \\$\\{header\\.CamelHttpResponseCode\\}"),
+                    "the OpenAI-images backend before its reply took values (reply, then images)"),
+            Map.entry(Pattern.compile("receive\\(\\$\\{variable\\.jobId\\}, \\$\\{variable\\.loraModelId\\}"),
+                    "the LoRA download flow before it carried values (prepare answers a LoraDownload)"),
+            Map.entry(Pattern.compile("ref: jobsApi, method: accept(ed)?\\s*}|ref: batchApi, method: start\\s*}"),
+                    "the HTTP API flow before its job calls took their arguments from the route"));
+
 
     /** A user's route file, refused in one line when it was copied from a release whose beans this one lacks. */
     static String userLocation(Path p) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * the YAML shows (issue 22): no {@code ${variable.run}}, no bean reading exchange variables by name, no bean call
  * with more than three arguments, in the routes, the recipes users copy, and the catalog and covers code.
  */
-class CatalogValuesTest {
+public class CatalogValuesTest {
     static final List<Path> ROUTES = List.of(Path.of("routes/catalog.camel.yaml"), Path.of("routes/covers.camel.yaml"),
             Path.of("examples/copy-cache/catalog.camel.yaml"), Path.of("examples/filter-records/catalog.camel.yaml"),
             Path.of("examples/listing-header/catalog.camel.yaml"),
@@ -55,7 +55,8 @@ class CatalogValuesTest {
         assertThat(found).isEmpty();
     }
 
-    private static int arguments(String list) {
+    /** How many arguments a method expression's list has: top-level commas, outside {@code ${...}} and (...). */
+    public static int arguments(String list) {
         int depth = 0;
         int n = list.isBlank() ? 0 : 1;
         for (char c : list.toCharArray()) {

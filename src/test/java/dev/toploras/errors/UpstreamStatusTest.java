@@ -90,7 +90,7 @@ class UpstreamStatusTest {
         "429, UPSTREAM_RATE_LIMITED", "500, UPSTREAM_UNAVAILABLE"})
     void should_treat_a_local_image_servers_401_and_403_as_its_own_refusal(int status, ErrorCode expected) {
         OpenAiImages images = new OpenAiImages(Json.mapper());
-        assertThatThrownBy(() -> images.images(new byte[0], status, "http://127.0.0.1:9", Map.of()))
+        assertThatThrownBy(() -> images.reply(new byte[0], status, "http://127.0.0.1:9"))
                 .isInstanceOfSatisfying(LocalBackendException.class, e -> {
                     assertThat(e.problem().code()).isEqualTo(expected.wire());
                     assertThat(e.getMessage()).isEqualTo("local image server http://127.0.0.1:9 answered HTTP "

@@ -77,6 +77,43 @@ class RouteFilesTest {
     }
 
     @Test
+    void should_refuse_a_user_copy_of_a_generation_or_local_flow_whose_bean_calls_took_more_than_three_arguments(
+            @TempDir Path dir) throws Exception {
+        Home home = new Home(dir);
+        Files.createDirectories(home.routes());
+        // one step of each call shape this release retired, as the previous release's files spelled them
+        Map<String, String> retired = Map.of(
+                "method: \"submitted(${variable.jobId}, ${variable.remoteTaskId}, ${variable.submitRetries}, "
+                        + "${variable.submitStart})\"", "generation.camel.yaml",
+                "method: \"polling(${variable.jobId}, ${variable.remoteTaskId}, ${variable.pollDeadline}, "
+                        + "${variable.polls})\"", "generation.camel.yaml",
+                "method: \"storeDownloaded(${variable.jobId}, ${variable.imageIndex}, ${body}, ${variable.imageUrl})\"",
+                "generation.camel.yaml",
+                "method: \"storeRendered(${variable.jobId}, ${body}, ${variable.localBackend}, ${variable.localNotes}, "
+                        + "${variable.localSteps}, ${variable.localMeta}, '{{local:backend}}', ${variable.localStart})\"",
+                "generation.camel.yaml",
+                "method: \"image(${body}, ${header.CamelHttpResponseCode}, ${variable.localJob}, ${variable.comfyImage})\"",
+                "local-comfyui.camel.yaml",
+                "method: \"images(${body}, ${header.CamelHttpResponseCode}, '{{local.url}}', ${variable.localJob})\"",
+                "local-openai.camel.yaml",
+                "method: \"receive(${variable.jobId}, ${variable.loraModelId}, ${variable.loraModelFile}, "
+                        + "${header.CamelHttpResponseCode}, ${variable.loraOffset}, ${body})\"", "local-loras.camel.yaml",
+                "- bean: {ref: jobsApi, method: accept}", "api.camel.yaml",
+                "- bean: {ref: jobsApi, method: accepted}", "api.camel.yaml",
+                "- bean: {ref: batchApi, method: start}", "api.camel.yaml");
+        for (Map.Entry<String, String> old : retired.entrySet()) {
+            Path copy = home.routes().resolve(old.getValue());
+            Files.writeString(copy, "# an older release's step\n        " + old.getKey() + "\n");
+            assertThatThrownBy(() -> RouteFiles.locations(home)).as(old.getKey())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(copy.toString())
+                    .hasMessageContaining("copy the bundled " + old.getValue());
+            Files.delete(copy);
+        }
+        assertThat(RouteFiles.locations(home)).isNotEmpty();
+    }
+
+    @Test
     void should_find_nothing_retired_in_the_bundled_flows_and_the_examples() throws Exception {
         try (Stream<Path> files = Stream.concat(Files.walk(Path.of("routes")), Files.walk(Path.of("examples")))) {
             files.filter(p -> p.toString().endsWith(".camel.yaml")).forEach(p -> {

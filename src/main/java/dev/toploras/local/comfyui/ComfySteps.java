@@ -209,11 +209,17 @@ public final class ComfySteps {
         return "filename=" + enc(o.filename()) + "&subfolder=" + enc(o.subfolder()) + "&type=" + enc(o.type());
     }
 
-    public RenderedImage image(byte[] bytes, int status, Map<String, Object> job, ComfyReplies.Output o) {
+    /** GET /view's answer for one output: its bytes, or the job fails on any status but 2xx. */
+    public byte[] viewed(byte[] bytes, int status, ComfyReplies.Output o) {
         if (status / 100 != 2) {
             throw new LocalFailures.BackendRejected("comfyui", "GET /view of " + o.filename() + " answered HTTP "
                     + status, Map.of("filename", o.filename()));
         }
+        return bytes;
+    }
+
+    /** One output's bytes as a rendered image, at the job's size (the stored record reads the real one). */
+    public RenderedImage image(byte[] bytes, Map<String, Object> job) {
         RenderJob r = RenderJob.of(job);
         return new RenderedImage(bytes, "image/png", r.width(), r.height());
     }

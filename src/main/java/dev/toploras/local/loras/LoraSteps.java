@@ -135,17 +135,22 @@ public final class LoraSteps {
         store.release(modelId, f);
     }
 
-    /** Checks the cap and the disk, logs the download, and returns the offset to resume from. */
-    public long prepare(String jobId, String modelId, ModelFile f) {
+    /** One LoRA file's download for a job: which file of which model, resumed at {@code offset} bytes. */
+    public record LoraDownload(String jobId, String modelId, ModelFile file, long offset) {
+    }
+
+    /** Checks the cap and the disk, logs the download, and returns it with the offset to resume from. */
+    public LoraDownload prepare(String jobId, String modelId, ModelFile f) {
         long offset = store.prepare(modelId, f);
         events.log(jobId, "DOWNLOADING", "downloading LoRA " + modelId + " (" + f.path() + ", " + f.size() + " bytes"
                 + (offset > 0 ? ", resuming at " + offset : "") + ")");
-        return offset;
+        return new LoraDownload(jobId, modelId, f, offset);
     }
 
-    public LoraFile receive(String jobId, String modelId, ModelFile f, int status, long offset, InputStream body) {
+    public LoraFile receive(LoraDownload d, int status, InputStream body) {
+        String modelId = d.modelId();
         try {
-            return fetched(jobId, modelId, f, status, offset, body);
+            return fetched(d.jobId(), modelId, d.file(), status, d.offset(), body);
         } catch (RuntimeException e) {
             // A listing that led to a failed download is not trusted again: the next job lists afresh.
             listings.remove(modelId);
