@@ -37,7 +37,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,7 +45,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The inbox and the worker against WireMock as API-Inference, on one running runtime. */
+/**
+ * The inbox and the worker against WireMock as API-Inference, on one running runtime. The remote path's retries,
+ * fallbacks, FAILED task and timeout are GenerationRemoteRouteTest's.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GenerationFlowTest {
     @TempDir
@@ -99,11 +101,6 @@ class GenerationFlowTest {
         modelscope.stubFor(get(urlEqualTo("/v1/tasks/" + taskId)).willReturn(okJson(body)));
     }
 
-    private static int submits(String prompt) {
-        return modelscope.findAll(postRequestedFor(urlEqualTo("/v1/images/generations"))
-                .withRequestBody(matchingJsonPath("$.prompt", equalTo(prompt)))).size();
-    }
-
     @Test
     void should_poll_until_succeeded_and_download_the_image_without_the_token() {
         submitAnswers("case-ok", okJson(GenerationHarness.submitted("t-ok")));
@@ -144,84 +141,6 @@ class GenerationFlowTest {
         assertThat(events).extracting(e -> e.path("id").asLong()).isSorted().doesNotHaveDuplicates();
         assertThat(events.get(events.size() - 1).path("type").asText()).isEqualTo("done");
         assertThat(events).extracting(e -> e.path("type").asText()).contains("status", "log", "asset");
-    }
-
-    @Test
-    void should_retry_the_submit_on_503_and_succeed_on_the_third_try() {
-        String s = "busy";
-        modelscope.stubFor(post(urlEqualTo("/v1/images/generations")).inScenario(s)
-                .withRequestBody(matchingJsonPath("$.prompt", equalTo("case-503")))
-                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(503)).willSetStateTo("again"));
-        modelscope.stubFor(post(urlEqualTo("/v1/images/generations")).inScenario(s)
-                .withRequestBody(matchingJsonPath("$.prompt", equalTo("case-503")))
-                .whenScenarioStateIs("again").willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
-        modelscope.stubFor(post(urlEqualTo("/v1/images/generations")).inScenario(s)
-                .withRequestBody(matchingJsonPath("$.prompt", equalTo("case-503")))
-                .whenScenarioStateIs("up").willReturn(okJson(GenerationHarness.submitted("t-503"))));
-        pollAnswers("t-503", GenerationHarness.succeeded(modelscope.baseUrl() + "/img/out.png"));
-
-        drop(home, job("busy-1", "case-503", "auto"));
-        JsonNode doc = awaitStatus(home, "busy-1", "succeeded");
-
-        assertThat(submits("case-503")).isEqualTo(3);
-        assertThat(doc.at("/meta/backend").asText()).isEqualTo("remote");
-        assertThat(doc.at("/meta/notes/0/code").asText()).isEqualTo("RETRIED");
-    }
-
-    @Test
-    void should_fall_back_to_local_when_rate_limited() {
-        submitAnswers("case-429", aResponse().withStatus(429)
-                .withBody(GenerationHarness.fixture("error_429_request_limit.json")));
-
-        drop(home, job("limited-1", "case-429", "auto"));
-        JsonNode doc = awaitStatus(home, "limited-1", "succeeded");
-
-        assertThat(submits("case-429")).as("a rate limit is not retried").isEqualTo(1);
-        assertThat(doc.at("/meta/backend").asText()).isEqualTo(PreviewProcessor.NAME);
-        assertThat(doc.at("/meta/notes/0/code").asText()).isEqualTo("FALLBACK_LOCAL");
-        assertThat(doc.at("/meta/notes/0/details/reason").asText()).isEqualTo("upstream_rate_limited");
-        assertThat(doc.at("/meta/notes/0/message").asText()).contains("Request limit exceeded.");
-        assertThat(doc.at("/result/0/meta/width").asInt()).isEqualTo(128);
-        assertThat(home.root().resolve(doc.at("/result/0/data/url").asText())).isRegularFile();
-    }
-
-    @Test
-    void should_fall_back_to_local_when_the_token_is_refused() {
-        submitAnswers("case-401", aResponse().withStatus(401).withBody("{\"errors\":{\"message\":\"bad token\"}}"));
-
-        drop(home, job("refused-1", "case-401", "auto"));
-        JsonNode doc = awaitStatus(home, "refused-1", "succeeded");
-
-        assertThat(doc.at("/meta/backend").asText()).isEqualTo(PreviewProcessor.NAME);
-        assertThat(doc.at("/meta/notes/0/details/reason").asText()).isEqualTo("unauthorized");
-    }
-
-    @Test
-    void should_fail_the_job_with_the_remote_code_when_modelscope_reports_failed() {
-        submitAnswers("case-failed", okJson(GenerationHarness.submitted("t-failed")));
-        pollAnswers("t-failed", GenerationHarness.fixture("task_poll_failed.json"));
-
-        drop(home, job("refused-content", "case-failed", "auto"));
-        JsonNode doc = awaitStatus(home, "refused-content", "failed");
-
-        assertThat(doc.at("/error/code").asText()).isEqualTo("upstream_rejected");
-        assertThat(doc.at("/error/details/remote_code").asText()).isEqualTo("422");
-        assertThat(doc.at("/error/message").asText()).contains("inappropriate content");
-        assertThat(doc.at("/result").size()).as("no fallback image for a refused task").isZero();
-        assertThat(events(home, "refused-content")).last().satisfies(e ->
-                assertThat(e.path("type").asText()).isEqualTo("failed"));
-    }
-
-    @Test
-    void should_fail_with_timeout_when_the_task_never_finishes() {
-        submitAnswers("case-slow", okJson(GenerationHarness.submitted("t-slow")));
-        pollAnswers("t-slow", GenerationHarness.fixture("task_poll_pending.json"));
-
-        drop(home, job("slow-1", "case-slow", "auto"));
-        JsonNode doc = awaitStatus(home, "slow-1", "failed");
-
-        assertThat(doc.at("/error/code").asText()).isEqualTo("timeout");
-        assertThat(doc.at("/error/details/remote_task_id").asText()).isEqualTo("t-slow");
     }
 
     @Test
@@ -303,17 +222,7 @@ class GenerationFlowTest {
         awaitStatus(home, "token-1", "succeeded");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(home.inbox().resolve(".done/token-1.json")));
 
-        try (Stream<Path> files = Files.walk(home.root())) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                byte[] bytes;
-                try {
-                    bytes = Files.readAllBytes(f);
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    continue; // a lock or temp file that finished its short life while we walked
-                }
-                assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).as(f.toString()).doesNotContain(TOKEN);
-            }
-        }
+        GenerationHarness.assertNoFileHolds(home.root(), TOKEN);
         assertThat(logs.toString(StandardCharsets.UTF_8)).isNotEmpty().doesNotContain(TOKEN);
     }
 

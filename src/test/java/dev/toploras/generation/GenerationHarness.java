@@ -102,6 +102,26 @@ public final class GenerationHarness {
         }
     }
 
+    /** The flow files of a generation route test whose local backend is the preview. */
+    static final List<String> PREVIEW_FLOWS = List.of("errors.camel.yaml", "generation.camel.yaml",
+            "local-http.camel.yaml", "local-preview.camel.yaml");
+
+    /** No regular file under {@code root} holds {@code secret} (read as bytes, so any encoding shows it). */
+    static void assertNoFileHolds(Path root, String secret) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                byte[] bytes;
+                try {
+                    bytes = Files.readAllBytes(f);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue; // a lock or temp file that finished its short life while we walked
+                }
+                org.assertj.core.api.Assertions.assertThat(new String(bytes, StandardCharsets.ISO_8859_1))
+                        .as(f.toString()).doesNotContain(secret);
+            }
+        }
+    }
+
     public static String fixture(String name) {
         try (InputStream in = GenerationHarness.class.getResourceAsStream("/modelscope/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -1,28 +1,26 @@
 package dev.toploras.generation;
 
-import static dev.toploras.generation.GenerationHarness.awaitStatus;
-import static dev.toploras.generation.GenerationHarness.drop;
 import static dev.toploras.generation.GenerationHarness.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.toploras.cli.ExitCode;
 import dev.toploras.cli.TopLorasCommand;
 import dev.toploras.core.Home;
 import dev.toploras.runtime.TopLorasRuntime;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A runtime without MODELSCOPE_API_TOKEN: auto jobs render locally, remote jobs fail; the CLI drives it. */
+/**
+ * A runtime without MODELSCOPE_API_TOKEN, driven by the CLI (submit --wait, status, cancel). Its routing (auto jobs
+ * render locally, remote jobs fail) is LocalOnlyRouteTest's.
+ */
 class LocalOnlyTest {
     @TempDir
     static Path dir;
@@ -43,37 +41,6 @@ class LocalOnlyTest {
     @AfterAll
     static void stop() {
         runtime.close();
-    }
-
-    @Test
-    void should_render_a_labelled_local_preview_when_there_is_no_token() throws Exception {
-        drop(home, job("notoken-1", "a golden cat", "auto"));
-        JsonNode doc = awaitStatus(home, "notoken-1", "succeeded");
-
-        assertThat(doc.at("/meta/backend").asText()).isEqualTo("local-preview");
-        assertThat(doc.at("/meta/notes/0/code").asText()).isEqualTo("FALLBACK_LOCAL");
-        assertThat(doc.at("/meta/notes/0/details/reason").asText()).isEqualTo("no_token");
-        BufferedImage png = ImageIO.read(home.root().resolve(doc.at("/result/0/data/url").asText()).toFile());
-        assertThat(png.getWidth()).isEqualTo(128);
-        assertThat(png.getHeight()).isEqualTo(96);
-    }
-
-    @Test
-    void should_render_the_same_bytes_for_the_same_parameters() throws Exception {
-        drop(home, job("same-1", "same prompt", "local"));
-        drop(home, job("same-2", "same prompt", "local"));
-        JsonNode a = awaitStatus(home, "same-1", "succeeded");
-        JsonNode b = awaitStatus(home, "same-2", "succeeded");
-        assertThat(Files.readAllBytes(home.root().resolve(a.at("/result/0/data/url").asText())))
-                .isEqualTo(Files.readAllBytes(home.root().resolve(b.at("/result/0/data/url").asText())));
-    }
-
-    @Test
-    void should_fail_a_remote_only_job_without_a_token() {
-        drop(home, job("remote-1", "x", "remote"));
-        JsonNode doc = awaitStatus(home, "remote-1", "failed");
-        assertThat(doc.at("/error/code").asText()).isEqualTo("unauthorized");
-        assertThat(doc.at("/error/message").asText()).contains("MODELSCOPE_API_TOKEN");
     }
 
     @Test

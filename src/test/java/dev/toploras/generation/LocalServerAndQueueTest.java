@@ -1,10 +1,7 @@
 package dev.toploras.generation;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,20 +9,20 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.toploras.support.Images;
 import dev.toploras.support.Stubs;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The local backend when it is the user's own image server, and a full queue answered over HTTP. */
+/**
+ * A full queue answered over HTTP (503 queue_full). The local backend as the user's own image server is
+ * LocalServerRouteTest's.
+ */
 class LocalServerAndQueueTest {
     static final ObjectMapper JSON = new ObjectMapper();
     WireMockServer wm;
@@ -56,34 +53,6 @@ class LocalServerAndQueueTest {
         return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> JSON.readTree(served.http().get("/api/v1/generate/" + id).body()),
                         j -> status.equals(j.path("status").asText()));
-    }
-
-    @Test
-    void should_render_on_the_users_own_openai_images_server_when_local_url_is_set() throws Exception {
-        byte[] png = Images.png(64, 64);
-        wm.stubFor(post(urlPathEqualTo("/v1/images/generations"))
-                .withRequestBody(matchingJsonPath("$.response_format", equalTo("b64_json")))
-                .willReturn(okJson("{\"data\":[{\"b64_json\":\"" + Base64.getEncoder().encodeToString(png) + "\"}]}")));
-        served = Stubs.serve(home, Map.of("local.url", wm.baseUrl()));
-
-        served.http().post("/api/v1/generate", job("own-1", "local"));
-        JsonNode doc = awaitStatus("own-1", "succeeded");
-
-        assertThat(doc.at("/meta/backend").asText()).isEqualTo("local-openai");
-        assertThat(Files.readAllBytes(home.resolve(doc.at("/result/0/data/url").asText()))).isEqualTo(png);
-        assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/v1/images/generations"))).get(0)
-                .containsHeader("Authorization")).isFalse();
-    }
-
-    @Test
-    void should_fail_the_job_clearly_when_the_users_server_sends_no_image() throws Exception {
-        wm.stubFor(post(urlPathEqualTo("/v1/images/generations")).willReturn(okJson("{\"data\":[]}")));
-        served = Stubs.serve(home, Map.of("local.url", wm.baseUrl()));
-
-        served.http().post("/api/v1/generate", job("own-2", "local"));
-        JsonNode doc = awaitStatus("own-2", "failed");
-
-        assertThat(doc.at("/error/message").asText()).contains("no b64_json image");
     }
 
     @Test
