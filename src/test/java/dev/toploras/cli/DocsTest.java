@@ -96,4 +96,53 @@ class DocsTest {
         }
         return null;
     }
+
+    /** Capitalised words of the picture that are not our types: a service, a broker, an HTTP method, Java's Map. */
+    static final List<String> PICTURE_WORDS = List.of("ModelScope", "Artemis", "POST", "LoRA", "Map");
+
+    /**
+     * The picture at the top of docs/architecture.md names types and flows: each capitalised name is a class, record
+     * or enum of src/main, and each hyphenated name occurs in a bundled route file (a route id or a file's name).
+     */
+    @Test
+    void should_draw_only_types_and_flows_that_exist_in_the_architecture_picture() throws IOException {
+        String doc = Files.readString(Path.of("docs/architecture.md"));
+        int from = doc.indexOf("## The shape in one picture");
+        assertThat(from).as("the picture's heading").isNotNegative();
+        int open = doc.indexOf("```", from);
+        String picture = doc.substring(open + 3, doc.indexOf("```", open + 3));
+        StringBuilder main = new StringBuilder();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                main.append(Files.readString(f));
+            }
+        }
+        StringBuilder routes = new StringBuilder();
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path f : files.toList()) {
+                routes.append(f.getFileName()).append('\n').append(Files.readString(f));
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        Matcher types = Pattern.compile("\\b[A-Z][A-Za-z0-9]+\\b").matcher(picture);
+        int named = 0;
+        while (types.find()) {
+            String t = types.group();
+            if (!PICTURE_WORDS.contains(t)) {
+                named++;
+                if (!Pattern.compile("\\b(class|record|enum|interface) " + t + "\\b").matcher(main).find()) {
+                    missing.add(t);
+                }
+            }
+        }
+        Matcher flows = Pattern.compile("(?<![-/.\\w])[a-z][a-z0-9]*(?:-[a-z0-9]+)+\\b").matcher(picture);
+        while (flows.find()) {
+            named++;
+            if (routes.indexOf(flows.group()) < 0) {
+                missing.add(flows.group());
+            }
+        }
+        assertThat(named).as("names in the picture").isGreaterThan(30);
+        assertThat(missing).isEmpty();
+    }
 }
