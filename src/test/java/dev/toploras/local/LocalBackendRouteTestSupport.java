@@ -103,8 +103,9 @@ abstract class LocalBackendRouteTestSupport extends GenerationRouteTestSupport {
         return replyBody(localApi().samplers((Map<String, Object>) names));
     }
 
+    /** Built as ApiBeans builds it: the API's beans (and its server) are not part of a route test. */
     private LocalApi localApi() {
-        return context.getRegistry().lookupByNameAndType("localApi", LocalApi.class);
+        return new LocalApi(context.resolvePropertyPlaceholders("{{local:backend}}"));
     }
 
     private static JsonNode replyBody(ApiReply reply) {

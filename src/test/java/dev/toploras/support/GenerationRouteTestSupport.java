@@ -63,7 +63,7 @@ public abstract class GenerationRouteTestSupport extends RouteTestSupport {
 
     /** The request stored as a queued job, as the API's intake does; returns its id. */
     protected String accept(String request) {
-        return context.getRegistry().lookupByNameAndType("jobIntake", JobIntake.class)
+        return context.getRegistry().lookupByNameAndType("requestIntake", JobIntake.class)
                 .acceptRequest(request.getBytes(StandardCharsets.UTF_8), "route-test").jobId();
     }
 
