@@ -2,11 +2,11 @@ package dev.toploras.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toploras.catalog.CacheDocument;
+import dev.toploras.catalog.CacheFiles;
 import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogRequest;
 import dev.toploras.catalog.CatalogSettings;
 import dev.toploras.catalog.CatalogSort;
-import dev.toploras.catalog.CatalogSteps;
 import dev.toploras.catalog.LoraRecord;
 import dev.toploras.core.Home;
 import dev.toploras.core.SafeName;
@@ -102,7 +102,7 @@ public final class CatalogApi {
     public ApiReply history(@Header("owner") String owner, @Header("name") String name, @Header("task") String task) {
         String t = task == null || task.isBlank() ? settings.tasks().get(0) : task.trim();
         String id = owner + "/" + name;
-        List<HistoryStore.Point> series = CatalogSteps.historyOf(cacheFile(t), t, json).series(id);
+        List<HistoryStore.Point> series = CacheFiles.history(cacheFile(t), t, json).series(id);
         if (series.isEmpty()) {
             throw new ApiException(ErrorCode.NOT_FOUND, "no history of '" + id + "' for task '" + t + "'",
                     Map.of("id", id, "task", t));
@@ -241,8 +241,7 @@ public final class CatalogApi {
     }
 
     private Path cacheFile(String task) {
-        return home.cache().resolve(settings.perTaskCache() ? "top_loras_" + SafeName.task(task) + ".json"
-                : "top_loras.json");
+        return CacheFiles.served(home.cache(), task, settings.perTaskCache());
     }
 
     /**
@@ -254,11 +253,8 @@ public final class CatalogApi {
             return List.of();
         }
         try (Stream<Path> files = Files.list(home.cache())) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("top_loras_") && n.endsWith(".json"))
-                    .map(n -> n.substring("top_loras_".length(), n.length() - ".json".length()))
-                    .filter(t -> java.util.Arrays.stream(dev.toploras.catalog.CatalogSort.values())
-                            .noneMatch(sort -> t.endsWith("." + sort.wire())))
+            return files.map(p -> CacheFiles.taskOf(p.getFileName().toString()))
+                    .flatMap(java.util.Optional::stream)
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

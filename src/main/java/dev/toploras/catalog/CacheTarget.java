@@ -31,7 +31,7 @@ public record CacheTarget(String task, int limit, CatalogSort sort, Path cacheFi
         CatalogSort sort = req.sort() == null ? settings.sort() : req.sort();
         boolean perTask = req.perTaskCache() == null ? settings.perTaskCache() : req.perTaskCache();
         Path cacheFile = req.cacheFile() != null ? req.cacheFile()
-                : home.cache().resolve(CatalogSteps.cacheFileName(safe, perTask, sort, settings.sort()));
+                : home.cache().resolve(CacheFiles.leaderboardName(task, perTask, sort, settings.sort()));
         Path imagesDir = req.imagesDir() != null ? req.imagesDir()
                 : perTask ? home.cache().resolve("images").resolve(safe) : home.cache().resolve("images");
         return new CacheTarget(task, limit, sort, cacheFile.toAbsolutePath(), imagesDir.toAbsolutePath());

@@ -66,33 +66,6 @@ public final class CatalogSteps {
     }
 
     /**
-     * Snapshots of a task live beside its leaderboard: {@code <cache folder>/history/<safe_task>/}, or
-     * {@code history/<safe_task>.<sort>/} for a leaderboard kept in another order ({@code top_loras_<task>.<sort>.json},
-     * see {@link #cacheFileName}), so one history never mixes two orders and every caller finds it from the file.
-     */
-    public static HistoryStore historyOf(Path cacheFile, String task, ObjectMapper json) {
-        String name = cacheFile.getFileName().toString();
-        String variant = "";
-        for (CatalogSort s : CatalogSort.values()) {
-            if (name.endsWith("." + s.wire() + ".json")) {
-                variant = "." + s.wire();
-            }
-        }
-        return new HistoryStore(cacheFile.toAbsolutePath().getParent().resolve("history")
-                .resolve(SafeName.task(task) + variant), json);
-    }
-
-    /**
-     * The cache rule: one leaderboard file per task and order. The configured order (catalog.sort, what `serve`, the
-     * API and `trends` read) keeps the plain name {@code top_loras_<task>.json}; any other order asked for by
-     * `fetch --sort` gets {@code top_loras_<task>.<sort>.json}, so it never replaces what `serve` shows.
-     */
-    static String cacheFileName(String safeTask, boolean perTask, CatalogSort sort, CatalogSort configured) {
-        String variant = sort == configured ? "" : "." + sort.wire();
-        return (perTask ? "top_loras_" + safeTask : "top_loras") + variant + ".json";
-    }
-
-    /**
      * A request becomes a {@link Refresh}: the leaderboard it is about and, when the cache is fresh (and no refresh
      * is forced), the stored one that answers it; otherwise the run that records it is opened (or, announced by
      * POST /api/v1/refresh, taken over), holding the task's lock until it ends.
@@ -186,7 +159,7 @@ public final class CatalogSteps {
             downloaded += out.downloaded() ? 1 : 0;
             unchanged += out.unchanged() ? 1 : 0;
         }
-        History h = new History(historyOf(refresh.cacheFile(), refresh.task(), json), clock);
+        History h = new History(CacheFiles.history(refresh.cacheFile(), refresh.task(), json), clock);
         CatalogSort sort = refresh.sort();
         History.Result result = h.compute(samples, sort.wire(), sort.byVelocity(), history.window());
         warnings.addAll(result.warnings());
@@ -221,7 +194,7 @@ public final class CatalogSteps {
             return stored;
         }
         try {
-            historyOf(refresh.cacheFile(), refresh.task(), json).append(stored.snapshot(), history);
+            CacheFiles.history(refresh.cacheFile(), refresh.task(), json).append(stored.snapshot(), history);
             return stored;
         } catch (RuntimeException e) {
             String w = "history: could not record this refresh: " + e.getMessage();

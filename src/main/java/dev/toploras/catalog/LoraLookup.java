@@ -26,8 +26,7 @@ public final class LoraLookup {
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(cacheDir)) {
-            files = s.filter(p -> p.getFileName().toString().startsWith("top_loras")
-                    && p.getFileName().toString().endsWith(".json")).sorted().toList();
+            files = s.filter(p -> CacheFiles.isLeaderboard(p.getFileName().toString())).sorted().toList();
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -1,12 +1,11 @@
 package dev.toploras.cli;
 
 import dev.toploras.catalog.CacheDocument;
+import dev.toploras.catalog.CacheFiles;
 import dev.toploras.catalog.CatalogCache;
 import dev.toploras.catalog.CatalogSettings;
-import dev.toploras.catalog.CatalogSteps;
 import dev.toploras.catalog.LoraRecord;
 import dev.toploras.core.Json;
-import dev.toploras.core.SafeName;
 import dev.toploras.core.Settings;
 import dev.toploras.history.History;
 import dev.toploras.history.HistoryStore;
@@ -70,9 +69,8 @@ public final class TrendsCommand implements Callable<Integer> {
             CatalogSettings catalog = runtime.bean("catalogSettings", CatalogSettings.class);
             Settings settings = runtime.bean("settings", Settings.class);
             String t = task == null ? catalog.tasks().get(0) : task.trim();
-            Path cacheFile = runtime.home().cache().resolve(catalog.perTaskCache()
-                    ? "top_loras_" + SafeName.task(t) + ".json" : "top_loras.json");
-            HistoryStore store = CatalogSteps.historyOf(cacheFile, t, Json.mapper());
+            Path cacheFile = CacheFiles.served(runtime.home().cache(), t, catalog.perTaskCache());
+            HistoryStore store = CacheFiles.history(cacheFile, t, Json.mapper());
             Duration w = dev.toploras.history.HistorySettings.from(settings).window();
             return print(out, err, t, store, new CatalogCache(Json.mapper()).read(cacheFile), w, limit);
         });

@@ -2,6 +2,7 @@ package dev.toploras.local.loras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toploras.catalog.CacheFiles;
 import dev.toploras.catalog.WeightFile;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -27,7 +28,8 @@ public final class ListedWeights {
         if (!Files.isDirectory(cacheDir)) {
             return null;
         }
-        try (DirectoryStream<Path> caches = Files.newDirectoryStream(cacheDir, "top_loras*.json")) {
+        try (DirectoryStream<Path> caches = Files.newDirectoryStream(cacheDir,
+                p -> CacheFiles.isLeaderboard(p.getFileName().toString()))) {
             for (Path cache : caches) {
                 WeightFile w = find(cache, modelId);
                 if (w != null) {
