@@ -227,7 +227,8 @@ class CoversRouteTest extends RouteTestSupport {
         assertThat(results).extracting(r -> r.outcome().warning()).containsExactly(null,
                 "cover of u/missing not stored: HTTP 404 from localhost",
                 "cover of u/page not stored: not an image: Content-Type 'text/html' from localhost",
-                "cover of u/liar not stored: not an image: the content does not start like PNG, JPEG, GIF, WebP or AVIF",
+                "cover of u/liar not stored: not an image: the content does not start like"
+                        + " PNG, JPEG, GIF, WebP or AVIF",
                 // WireMock's body arrives without a declared length here: the cap stops the copy while it streams
                 "cover of u/huge not stored: over covers.max-bytes (50000)",
                 "cover of u/loop not stored: more than " + CoverChecks.MAX_REDIRECTS + " redirects",
