@@ -5,20 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toploras.support.Http;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The A1111 flow when nothing listens at local.a1111.url. */
 class A1111DownRouteTest extends LocalBackendRouteTestSupport {
-    @Override
-    String backendName() {
-        return "a1111";
-    }
-
-    @Override
-    List<String> backendFlows() {
-        return List.of("local-a1111.camel.yaml");
+    A1111DownRouteTest() {
+        super(Backend.A1111);
     }
 
     @Override

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,14 +31,8 @@ class A1111RouteTest extends LocalBackendRouteTestSupport {
     static final String UNKNOWN_TO_A1111 = "stabilityai/sdxl-elsewhere";
     final byte[] png = Images.png(128, 96);
 
-    @Override
-    String backendName() {
-        return "a1111";
-    }
-
-    @Override
-    List<String> backendFlows() {
-        return List.of("local-a1111.camel.yaml");
+    A1111RouteTest() {
+        super(Backend.A1111);
     }
 
     @Override

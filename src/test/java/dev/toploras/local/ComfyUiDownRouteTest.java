@@ -5,20 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toploras.support.Http;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The ComfyUI flow when nothing listens at local.comfyui.url. */
 class ComfyUiDownRouteTest extends LocalBackendRouteTestSupport {
-    @Override
-    String backendName() {
-        return "comfyui";
-    }
-
-    @Override
-    List<String> backendFlows() {
-        return List.of("local-comfyui-inputs.camel.yaml", "local-comfyui.camel.yaml");
+    ComfyUiDownRouteTest() {
+        super(Backend.COMFYUI);
     }
 
     @Override

@@ -28,14 +28,8 @@ import org.junit.jupiter.api.Test;
 class ComfyUiRouteTest extends LocalBackendRouteTestSupport {
     final byte[] png = Images.png(128, 96);
 
-    @Override
-    String backendName() {
-        return "comfyui";
-    }
-
-    @Override
-    List<String> backendFlows() {
-        return List.of("local-comfyui-inputs.camel.yaml", "local-comfyui.camel.yaml");
+    ComfyUiRouteTest() {
+        super(Backend.COMFYUI);
     }
 
     /** A LoRA repository of one test's own (the listing pick of a model is kept across the class's jobs). */

@@ -21,14 +21,8 @@ class ComfyUiSettingsRouteTest extends LocalBackendRouteTestSupport {
     static final String FLUX = "black-forest-labs/FLUX.1-dev";
     final byte[] png = Images.png(128, 96);
 
-    @Override
-    String backendName() {
-        return "comfyui";
-    }
-
-    @Override
-    List<String> backendFlows() {
-        return List.of("local-comfyui-inputs.camel.yaml", "local-comfyui.camel.yaml");
+    ComfyUiSettingsRouteTest() {
+        super(Backend.COMFYUI);
     }
 
     /** The workflow lies in the home, as a user's does: the setting is read (and the file checked) at start. */

@@ -30,11 +30,29 @@ abstract class LocalBackendRouteTestSupport extends GenerationRouteTestSupport {
     final WireMockServer modelScope = Stubs.wireMock();
     final WireMockServer backend = Stubs.wireMock();
 
-    /** comfyui or a1111. */
-    abstract String backendName();
+    /** A backend on this layer: its local.backend name, and its own flow files after the ones all backends use. */
+    enum Backend {
+        COMFYUI("comfyui", "local-comfyui-inputs.camel.yaml", "local-comfyui.camel.yaml"),
+        A1111("a1111", "local-a1111.camel.yaml");
 
-    /** The backend's own flow files, after errors, generation, local-http and local-loras. */
-    abstract List<String> backendFlows();
+        final String name;
+        final List<String> flows;
+
+        Backend(String name, String... flows) {
+            this.name = name;
+            this.flows = List.of(flows);
+        }
+    }
+
+    private final Backend under;
+
+    LocalBackendRouteTestSupport(Backend under) {
+        this.under = under;
+    }
+
+    String backendName() {
+        return under.name;
+    }
 
     /** The class's settings over the common ones of {@link #overrides()} (its one context's). */
     Map<String, String> more() {
@@ -50,7 +68,7 @@ abstract class LocalBackendRouteTestSupport extends GenerationRouteTestSupport {
     protected List<String> flows() {
         List<String> all = new java.util.ArrayList<>(List.of("errors.camel.yaml", "generation.camel.yaml",
                 "local-http.camel.yaml", "local-loras.camel.yaml"));
-        all.addAll(backendFlows());
+        all.addAll(under.flows);
         return all;
     }
 
