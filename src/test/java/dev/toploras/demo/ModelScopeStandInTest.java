@@ -110,7 +110,8 @@ class ModelScopeStandInTest {
         String url = done.path("output_images").get(0).asText();
         assertThat(url).isEqualTo(standIn.baseUrl() + "/outputs/" + id + ".png");
 
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(call("GET", "/outputs/" + id + ".png", null).body()));
+        byte[] output = call("GET", "/outputs/" + id + ".png", null).body();
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(output));
         assertThat(image.getWidth()).isEqualTo(768);
         assertThat(image.getHeight()).isEqualTo(928 * 768 / 1664);
         assertThat(call("GET", "/v1/tasks/nope", null, "Authorization", "Bearer t").statusCode()).isEqualTo(404);
