@@ -229,11 +229,6 @@ public final class ComfySteps {
         throw LocalFailures.unreachable("comfyui", server, e);
     }
 
-    /** As above at local.comfyui.url: route files a user copied before local-http-call call it so. */
-    public void unreachable(Exception e) {
-        unreachable(e, url);
-    }
-
     /** The POST /queue body that takes a pending prompt off ComfyUI's queue. */
     public Map<String, Object> dequeue(String promptId) {
         return Map.of("delete", List.of(promptId));
