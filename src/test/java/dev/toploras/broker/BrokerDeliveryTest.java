@@ -100,7 +100,8 @@ class BrokerDeliveryTest {
     @Test
     void should_keep_the_job_message_on_the_broker_until_the_coordinator_has_stored_the_result() throws Exception {
         TopLorasRuntime c = coordinator(Map.of());
-        c.context().getRouteController().stopRoute("broker-updates");
+        // stopped, not drained: a second is enough (the graceful default would wait shutdown-timeout for nothing)
+        c.context().getRouteController().stopRoute("broker-updates", 1, java.util.concurrent.TimeUnit.SECONDS);
         worker("w-ack", Map.of("broker.reply-timeout", "1s"));
 
         drop(home, job("ack-1", "local"));

@@ -48,6 +48,8 @@ public final class BrokerHarness {
         c.put("inbox.read-lock-min-age", "50");
         c.put("inbox.poll-delay", "50");
         c.put("camel.main.shutdown-timeout", "5");
+        // A JMS consumer stops once its receive returns: at the default 1 s each close took 1.5-2 s, most of a test.
+        c.put("camel.component.jms.receive-timeout", "100");
         return c;
     }
 
@@ -65,6 +67,7 @@ public final class BrokerHarness {
         w.put("generation.poll-interval", "20");
         w.put("retries.initial-delay", "10");
         w.put("camel.main.shutdown-timeout", "5");
+        w.put("camel.component.jms.receive-timeout", "100");
         return w;
     }
 

@@ -55,7 +55,7 @@ class DemoTest {
     @AfterAll
     static void stop() throws Exception {
         if (browser != null) {
-            browser.quit();
+            Browser.release(browser);
         }
         demo.destroy();
         if (!demo.waitFor(30, TimeUnit.SECONDS)) {
@@ -90,7 +90,7 @@ class DemoTest {
         assertThat(dir.resolve("cache")).doesNotExist();
 
         Browser.requireInstalled();
-        browser = Browser.start(1280, 900);
+        browser = Browser.shared(1280, 900);
         browser.get(http.base() + "/");
         List<WebElement> cards = await().atMost(Duration.ofSeconds(60)).until(
                 () -> browser.findElements(By.cssSelector(".card")), c -> c.size() >= 20);

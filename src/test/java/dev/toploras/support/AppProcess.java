@@ -9,10 +9,11 @@ public final class AppProcess {
     private AppProcess() {
     }
 
-    /** {@code java ... dev.toploras.App ARGS}, with C1 only: these processes are short. */
+    /** {@code java ... dev.toploras.App ARGS}, with the JVM flags bin/top-loras gives its short one-shot commands. */
     public static List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.toploras.App"));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                "-cp", System.getProperty("java.class.path"), "dev.toploras.App"));
         cmd.addAll(List.of(args));
         return cmd;
     }

@@ -38,6 +38,41 @@ public final class Browser {
         Assumptions.assumeTrue(present, message);
     }
 
+    private static ChromeDriver shared;
+
+    /**
+     * This JVM's one Chromium, blank, without cookies and at the size asked; quit when the JVM exits. A start costs
+     * about 4 CPU-seconds, and the browser classes run one after another in a test JVM. Each class serves on a port of
+     * its own, so local and session storage (per origin) never carry over; cookies (per host) are cleared here.
+     * Give it back with {@link #release} before stopping the server it looked at.
+     */
+    public static synchronized ChromeDriver shared(int width, int height) {
+        if (shared != null) {
+            try {
+                shared.get("about:blank");
+            } catch (org.openqa.selenium.WebDriverException gone) {
+                shared = null;
+            }
+        }
+        if (shared == null) {
+            shared = start(width, height);
+            ChromeDriver own = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(own::quit, "quit-chromium"));
+        }
+        shared.manage().deleteAllCookies();
+        resize(shared, width, height);
+        return shared;
+    }
+
+    /** Leaves the page (closing its event stream to the server, which would hold the server's shutdown). */
+    public static void release(ChromeDriver driver) {
+        try {
+            driver.get("about:blank");
+        } catch (org.openqa.selenium.WebDriverException e) {
+            driver.quit(); // a broken browser: the next shared() starts another
+        }
+    }
+
     public static ChromeDriver start(int width, int height) {
         Path profile;
         try {

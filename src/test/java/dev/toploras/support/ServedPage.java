@@ -11,7 +11,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * `serve` on a free loopback port with the given overrides (ModelScope pointed nowhere unless they say otherwise),
- * and a headless Chromium of 1280×900 to look at it. Browser tests share one per class.
+ * and a headless Chromium of 1280×900 to look at it (the test JVM's one, {@link Browser#shared}).
  */
 public final class ServedPage implements AutoCloseable {
     private final TopLorasRuntime runtime;
@@ -32,7 +32,7 @@ public final class ServedPage implements AutoCloseable {
         props.putAll(overrides);
         TopLorasRuntime runtime = TopLorasRuntime.start(new Home(home), props, Optional::empty, Clock.systemUTC());
         try {
-            return new ServedPage(runtime, new Http(port), Browser.start(1280, 900));
+            return new ServedPage(runtime, new Http(port), Browser.shared(1280, 900));
         } catch (RuntimeException e) {
             runtime.close();
             throw e;
@@ -57,7 +57,7 @@ public final class ServedPage implements AutoCloseable {
     @Override
     public void close() {
         try {
-            browser.quit();
+            Browser.release(browser);
         } finally {
             runtime.close();
         }

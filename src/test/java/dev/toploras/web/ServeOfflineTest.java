@@ -46,7 +46,7 @@ class ServeOfflineTest {
                     .doesNotContain("\tat ", "Exception:", "RuntimeBeanExpressionException");
 
             Browser.requireInstalled();
-            browser = Browser.start(1280, 900);
+            browser = Browser.shared(1280, 900);
             browser.get(new Http(port).base() + "/");
             ChromeDriver b = browser;
             await().atMost(Duration.ofSeconds(20)).until(() -> b.findElement(By.id("summary")).getText()
@@ -56,7 +56,7 @@ class ServeOfflineTest {
             Browser.screenshot(browser, "serve-offline");
         } finally {
             if (browser != null) {
-                browser.quit();
+                Browser.release(browser);
             }
             serve.destroy();
             if (!serve.waitFor(30, TimeUnit.SECONDS)) {
