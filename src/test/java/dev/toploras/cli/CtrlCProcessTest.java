@@ -64,9 +64,34 @@ class CtrlCProcessTest {
     }
 
     Process fetch() throws Exception {
-        return new ProcessBuilder(AppProcess.command("fetch", "--home", home.toString(), "--base-url",
-                "http://localhost:" + wm.port(), "--limit", "40", "--force-refresh", "--set", "retries.max=0")).redirectOutput(home.resolve("stdout.txt").toFile())
+        List<String> cmd = new ArrayList<>(SIGINT_AS_A_TERMINAL);
+        cmd.addAll(AppProcess.command("fetch", "--home", home.toString(), "--base-url",
+                "http://localhost:" + wm.port(), "--limit", "40", "--force-refresh", "--set", "retries.max=0"));
+        return new ProcessBuilder(cmd).redirectOutput(home.resolve("stdout.txt").toFile())
                 .redirectError(home.resolve("stderr.txt").toFile()).start();
+    }
+
+    /**
+     * A build started in the background (`mvn verify &` in a script) ignores SIGINT, and every process under it
+     * inherits that, so the fetch would never see the Ctrl-C this test sends. coreutils' env puts SIGINT back to its
+     * default, as a terminal's foreground job has it; where env cannot, the command runs as it is.
+     */
+    static final List<String> SIGINT_AS_A_TERMINAL = sigintAsATerminal();
+
+    static List<String> sigintAsATerminal() {
+        List<String> env = List.of("env", "--default-signal=INT");
+        try {
+            List<String> probe = new ArrayList<>(env);
+            probe.add("true");
+            Process p = new ProcessBuilder(probe).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? env : List.of();
+        } catch (java.io.IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
     }
 
     /** Every file under cache/ but the run records (a run that was stopped is recorded as such), with its bytes. */
