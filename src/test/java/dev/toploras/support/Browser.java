@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
@@ -106,11 +108,18 @@ public final class Browser {
         }
     }
 
+    /**
+     * Awaitility for what a page shows. The page rebuilds its views as events arrive, so an element found a moment
+     * ago may be gone by the time it is read: that look counts as "not yet", not as a failure.
+     */
+    public static ConditionFactory await() {
+        return Awaitility.await().ignoreException(org.openqa.selenium.StaleElementReferenceException.class);
+    }
+
     /** The Generate dialog's first output image, once it has loaded. */
     public static org.openqa.selenium.WebElement awaitOutputImage(ChromeDriver driver, Duration atMost) {
         // the job view is rebuilt as the job moves on: an image found a moment ago may be gone; look again
-        return org.awaitility.Awaitility.await().atMost(atMost)
-                .ignoreException(org.openqa.selenium.StaleElementReferenceException.class).until(() -> {
+        return await().atMost(atMost).until(() -> {
             java.util.List<org.openqa.selenium.WebElement> imgs = driver.findElements(
                     org.openqa.selenium.By.cssSelector("#job .outputs img"));
             return imgs.isEmpty() || !(Boolean) driver.executeScript(

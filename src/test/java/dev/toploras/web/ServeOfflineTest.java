@@ -1,7 +1,7 @@
 package dev.toploras.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static dev.toploras.support.Browser.await;
 
 import dev.toploras.support.AppProcess;
 import dev.toploras.support.Browser;
