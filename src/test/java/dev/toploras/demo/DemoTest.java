@@ -1,7 +1,7 @@
 package dev.toploras.demo;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.toploras.support.Browser.await;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

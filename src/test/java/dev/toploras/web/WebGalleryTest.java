@@ -1,7 +1,7 @@
 package dev.toploras.web;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.toploras.support.Browser.await;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toploras.support.Browser;
 import dev.toploras.support.CatalogFixture;
