@@ -16,11 +16,15 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * The system's headless Chromium (Debian {@code chromium} + {@code chromium-driver}), driven by Selenium with the
- * driver path set explicitly so Selenium Manager never downloads a browser or driver.
+ * The system's headless Chromium, driven by Selenium with the driver path set explicitly so Selenium Manager never
+ * downloads a browser or driver. Debian's {@code chromium-headless-shell} when it is installed: the same Blink and V8
+ * as {@code chromium --headless=new} without the desktop browser around them, which cost the browser classes about
+ * 45 of their 155 CPU-seconds (docs/benchmarks.md, "the headless shell"). Else {@code chromium} itself.
  */
 public final class Browser {
-    public static final Path CHROMIUM = Path.of(System.getProperty("browser.chromium", "/usr/bin/chromium"));
+    public static final Path CHROMIUM = Path.of(System.getProperty("browser.chromium",
+            Files.isExecutable(Path.of("/usr/bin/chromium-headless-shell")) ? "/usr/bin/chromium-headless-shell"
+                    : "/usr/bin/chromium"));
     public static final Path CHROMEDRIVER = Path.of(System.getProperty("browser.chromedriver", "/usr/bin/chromedriver"));
 
     private Browser() {
@@ -33,7 +37,7 @@ public final class Browser {
     public static void requireInstalled() {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         String message = "headless Chromium not found at " + CHROMIUM + " / " + CHROMEDRIVER
-                + ": apt-get install chromium chromium-driver (listed in .ci/system-packages)";
+                + ": apt-get install chromium-headless-shell chromium-driver (listed in .ci/system-packages)";
         if (!present && System.getenv("CI") != null) {
             throw new IllegalStateException(message);
         }
@@ -76,17 +80,13 @@ public final class Browser {
     }
 
     public static ChromeDriver start(int width, int height) {
-        Path profile;
-        try {
-            profile = Files.createTempDirectory("chromium-profile");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // No --user-data-dir of ours: chromedriver then makes a profile it deletes on quit, and opens a first page,
+        // which the headless shell needs (given a profile, chromedriver opens none and the shell shows no page).
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                         "--disable-quic", "--no-first-run", "--disable-background-networking",
                         "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                        "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
+                        "--window-size=" + width + "," + height);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
