@@ -22,9 +22,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * 45 of their 155 CPU-seconds (docs/benchmarks.md, "the headless shell"). Else {@code chromium} itself.
  */
 public final class Browser {
+    // The shell's binary, not Debian's /usr/bin/chromium-headless-shell: that script runs it as a child (no exec), and
+    // chromedriver's quit then stops the script and leaves the browser running.
+    static final Path HEADLESS_SHELL = Path.of("/usr/lib/chromium/chromium-headless-shell");
     public static final Path CHROMIUM = Path.of(System.getProperty("browser.chromium",
-            Files.isExecutable(Path.of("/usr/bin/chromium-headless-shell")) ? "/usr/bin/chromium-headless-shell"
-                    : "/usr/bin/chromium"));
+            Files.isExecutable(HEADLESS_SHELL) ? HEADLESS_SHELL.toString() : "/usr/bin/chromium"));
     public static final Path CHROMEDRIVER = Path.of(System.getProperty("browser.chromedriver", "/usr/bin/chromedriver"));
 
     private Browser() {
