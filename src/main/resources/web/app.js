@@ -288,12 +288,16 @@ async function followRun(runId) {
   }
 }
 
-/** A refresh already running for the task (`serve` refreshes a missing or stale cache at start): follow it. */
+/**
+ * A refresh already running for the task (`serve` refreshes a missing or stale cache at start): follow it. One that
+ * ended between the leaderboard's load and this look has left a cache the page has not shown yet: load it.
+ */
 async function followRunningRefresh() {
   try {
-    const { runs } = await get('/api/v1/runs' + query({ state: 'running', kind: 'refresh', limit: 20 }));
+    const { runs } = await get('/api/v1/runs' + query({ kind: 'refresh', limit: 20 }));
     const run = (runs || []).find((r) => !view.task || !r.params || !r.params.task || r.params.task === view.task);
-    if (run) await followRun(run.run_id);
+    if (run && run.state === 'running') await followRun(run.run_id);
+    else if (run && run.state.startsWith('completed') && !view.records.length) await load(view.task);
   } catch (e) {
     // the page works without it: the Refresh button still shows a run's progress
   }
