@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.toploras.support.AppProcess;
 import dev.toploras.support.Http;
 import dev.toploras.support.Listings;
 import dev.toploras.support.Stubs;
@@ -30,11 +31,10 @@ class BrokerClassLoadingTest {
     Path home;
 
     private static List<String> java(Path home, Path log, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-verbose:class", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
-                "-cp", BrokerHarness.classPath(), "dev.toploras.App", "--home", home.toString()));
-        cmd.addAll(List.of(args));
-        return cmd;
+        List<String> all = new ArrayList<>(List.of("--home", home.toString()));
+        all.addAll(List.of(args));
+        return AppProcess.java(List.of("-verbose:class", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m"),
+                all.toArray(String[]::new));
     }
 
     private static List<String> brokerClasses(Path log) throws Exception {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toploras.core.Home;
 import dev.toploras.core.Json;
 import dev.toploras.runtime.TopLorasRuntime;
+import dev.toploras.support.AppProcess;
 import dev.toploras.support.Http;
 import dev.toploras.support.Inbox;
 import java.io.IOException;
@@ -72,21 +73,21 @@ public final class BrokerHarness {
     }
 
     /**
-     * `top-loras worker` as its own JVM (the test's class path), with MODELSCOPE_API_TOKEN in its environment only;
+     * `top-loras worker` as its own JVM (AppProcess: the packaged jar, else the test's class path), with MODELSCOPE_API_TOKEN in its environment only;
      * its output goes to target/worker-NAME.log. Small heap and C1 only: the machine is shared.
      */
     public static Process workerProcess(String name, int brokerPort, String inferenceUrl, int consumers,
                                         String token, Path home) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx160m",
-                "-cp", classPath(), "dev.toploras.App", "--home", home.toString()));
+        List<String> args = new ArrayList<>(List.of("--home", home.toString()));
         worker(name, brokerPort, inferenceUrl, consumers).forEach((k, v) -> {
             if (!k.equals("runtime.worker") && !k.equals("worker.name")) {
-                cmd.add("--set");
-                cmd.add(k + "=" + v);
+                args.add("--set");
+                args.add(k + "=" + v);
             }
         });
-        cmd.addAll(List.of("worker", "--name", name));
+        args.addAll(List.of("worker", "--name", name));
+        List<String> cmd = AppProcess.java(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx160m"),
+                args.toArray(String[]::new));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "worker-" + name + ".log").toFile());
         pb.environment().remove("MODELSCOPE_API_TOKEN");
@@ -94,24 +95,6 @@ public final class BrokerHarness {
             pb.environment().put("MODELSCOPE_API_TOKEN", token);
         }
         return pb.start();
-    }
-
-    /**
-     * This JVM's class path, for a child JVM: under surefire it is java.class.path; under exec:java (the
-     * benchmark) the project's classes sit in the context class loader and java.class.path is Maven's launcher.
-     */
-    public static String classPath() {
-        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader urls
-                && urls.getURLs().length > 0) {
-            return java.util.Arrays.stream(urls.getURLs()).map(u -> {
-                try {
-                    return Path.of(u.toURI()).toString();
-                } catch (java.net.URISyntaxException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-        }
-        return System.getProperty("java.class.path");
     }
 
     public static TopLorasRuntime start(Path home, Map<String, String> config, String token) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toploras.broker.BrokerSettings;
 import dev.toploras.broker.EmbeddedBroker;
+import dev.toploras.support.AppProcess;
 import dev.toploras.support.Http;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,11 +51,11 @@ class WorkerStartTest {
     }
 
     private Outcome worker(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                "dev.toploras.App", "--home", home.toString()));
-        cmd.addAll(List.of(args));
-        cmd.add("worker");
+        List<String> all = new ArrayList<>(List.of("--home", home.toString()));
+        all.addAll(List.of(args));
+        all.add("worker");
+        List<String> cmd = AppProcess.java(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m"),
+                all.toArray(String[]::new));
         Path err = home.resolve("stderr.txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(home.resolve("stdout.txt").toFile())
                 .redirectError(err.toFile());

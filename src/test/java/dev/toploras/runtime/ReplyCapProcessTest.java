@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.toploras.support.AppProcess;
 import dev.toploras.support.Http;
 import dev.toploras.support.Listings;
 import dev.toploras.support.Stubs;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -93,10 +93,8 @@ class ReplyCapProcessTest {
     }
 
     ProcessBuilder java(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.toploras.App"));
-        cmd.addAll(List.of(args));
+        List<String> cmd = AppProcess.java(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1"),
+                args);
         return new ProcessBuilder(cmd).redirectOutput(home.resolve("stdout.txt").toFile())
                 .redirectError(home.resolve("stderr.txt").toFile());
     }
