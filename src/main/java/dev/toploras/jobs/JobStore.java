@@ -457,11 +457,12 @@ public final class JobStore {
 
     /**
      * Records what another process did to a job (a broker worker's document and event), numbered in this log. The
-     * caller has checked that it may: this store does not re-run the transition table for foreign events.
+     * caller has checked that it may: this store does not re-run the transition table for foreign events. The event
+     * first, as in {@link #moveTo}: a reader who sees the document end finds the end in the log.
      */
     public JobDocument replay(JobDocument doc, JobEvent event) {
-        write(doc);
         append(doc, event.type(), event.stage(), event.message(), event.payload() == null ? Map.of() : event.payload());
+        write(doc);
         if (doc.status().isTerminal()) {
             lastEventIds.remove(doc.jobId());
         }

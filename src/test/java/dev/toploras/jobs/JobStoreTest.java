@@ -218,4 +218,27 @@ class JobStoreTest {
         assertThat(restarted.find("crash-2").orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(ends(restarted, "crash-2")).isEqualTo(1);
     }
+
+    /**
+     * A broker worker's end, replayed on the coordinator: the log tells it before the document shows it
+     * (WorkerProcessesTest once read a succeeded document whose log had no done yet).
+     */
+    @Test
+    void should_log_a_replayed_end_before_the_document_shows_it() throws Exception {
+        JobStore store = store();
+        JobDocument running = store.moveTo(store.create(job("replayed-1", "a cat", null)), JobStatus.RUNNING, "running");
+        List<JobStatus> seenWithTheEvent = new java.util.ArrayList<>();
+        store.onEvent((doc, event) -> seenWithTheEvent.add(store.find("replayed-1").orElseThrow().status()));
+        JobDocument ended = running.withResult(List.of(new JobDocument.ResultImage(0, "image",
+                new JobDocument.ImageData("cache/outputs/" + TASK + "/replayed-1/0.png", null, "image/png"),
+                new JobDocument.ImageMeta(64, 64, 1L)))).withStatus(JobStatus.SUCCEEDED, Instant.now());
+
+        store.replay(ended, new JobEvent(9, "replayed-1", Instant.now(), "done", Stage.of(JobStatus.SUCCEEDED),
+                100, "done: 1 image(s)", Map.of("status", "succeeded")));
+
+        assertThat(seenWithTheEvent).as("the document's status when the event was in the log")
+                .containsExactly(JobStatus.RUNNING);
+        assertThat(ends(store, "replayed-1")).isEqualTo(1);
+        assertThat(store.find("replayed-1").orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
 }
