@@ -73,8 +73,9 @@ public final class BrokerHarness {
     }
 
     /**
-     * `top-loras worker` as its own JVM (AppProcess: the packaged jar, else the test's class path), with MODELSCOPE_API_TOKEN in its environment only;
-     * its output goes to target/worker-NAME.log. Small heap and C1 only: the machine is shared.
+     * `top-loras worker` as its own JVM (AppProcess: the packaged jar, else the test's class path), with
+     * MODELSCOPE_API_TOKEN in its environment only; its output goes to target/worker-NAME.log. Small heap and C1 only:
+     * the machine is shared.
      */
     public static Process workerProcess(String name, int brokerPort, String inferenceUrl, int consumers,
                                         String token, Path home) throws IOException {

@@ -226,7 +226,8 @@ class JobStoreTest {
     @Test
     void should_log_a_replayed_end_before_the_document_shows_it() throws Exception {
         JobStore store = store();
-        JobDocument running = store.moveTo(store.create(job("replayed-1", "a cat", null)), JobStatus.RUNNING, "running");
+        JobDocument running = store.moveTo(store.create(job("replayed-1", "a cat", null)), JobStatus.RUNNING,
+                "running");
         List<JobStatus> seenWithTheEvent = new java.util.ArrayList<>();
         store.onEvent((doc, event) -> seenWithTheEvent.add(store.find("replayed-1").orElseThrow().status()));
         JobDocument ended = running.withResult(List.of(new JobDocument.ResultImage(0, "image",
