@@ -18,8 +18,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The system's headless Chromium, driven by Selenium with the driver path set explicitly so Selenium Manager never
  * downloads a browser or driver. Debian's {@code chromium-headless-shell} when it is installed: the same Blink and V8
- * as {@code chromium --headless=new} without the desktop browser around them, which cost the browser classes about
- * 45 of their 155 CPU-seconds (docs/benchmarks.md, "the headless shell"). Else {@code chromium} itself.
+ * as {@code chromium --headless=new} without the desktop browser around them, which cost the browser classes 39 to
+ * 47 of their 156 CPU-seconds (docs/benchmarks.md, "the headless shell"). Else {@code chromium} itself.
  */
 public final class Browser {
     // The shell's binary, not Debian's /usr/bin/chromium-headless-shell: that script runs it as a child (no exec), and
