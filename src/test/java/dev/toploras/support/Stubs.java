@@ -47,6 +47,34 @@ public final class Stubs {
         return s;
     }
 
+    /**
+     * ModelScope's listing page (a PUT, as catalog.camel.yaml sends it; anything else gets a 404), answered only once
+     * {@code release} is counted down, or after 30 s (below the http.timeout the tests that hold it set). Each PUT is
+     * counted in {@code calls}. For tests that must see a refresh while it runs, in an order they fix, not by timing.
+     */
+    public static com.sun.net.httpserver.HttpHandler heldListing(byte[] page,
+            java.util.concurrent.CountDownLatch release, java.util.concurrent.atomic.AtomicInteger calls) {
+        return x -> {
+            x.getRequestBody().readAllBytes();
+            if (!"PUT".equals(x.getRequestMethod())) {
+                x.sendResponseHeaders(404, -1);
+                x.close();
+                return;
+            }
+            calls.incrementAndGet();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            x.getResponseHeaders().add("Content-Type", "application/json");
+            x.sendResponseHeaders(200, page.length);
+            try (java.io.OutputStream out = x.getResponseBody()) {
+                out.write(page);
+            }
+        };
+    }
+
     /** The runtime in `serve` mode on a free port, without a ModelScope token, and an HTTP client aimed at it. */
     public record Served(TopLorasRuntime runtime, Http http) {
         private static final ObjectMapper JSON = new ObjectMapper();

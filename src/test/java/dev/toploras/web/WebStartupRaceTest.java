@@ -11,7 +11,6 @@ import dev.toploras.support.Listings;
 import dev.toploras.support.ServedPage;
 import dev.toploras.support.Stubs;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,8 @@ class WebStartupRaceTest {
         }
         listingPage = Listings.page(4, records).getBytes(StandardCharsets.UTF_8);
         modelScope = Stubs.jdkServer("held-listing");
-        modelScope.createContext("/api/v1/dolphin/models", WebStartupRaceTest::heldListing);
+        modelScope.createContext("/api/v1/dolphin/models", Stubs.heldListing(listingPage, LISTING,
+                new AtomicInteger()));
         modelScope.start();
         page = ServedPage.start(dir, Map.of(
                 "catalog.refresh-on-start", "true",
@@ -91,22 +92,6 @@ class WebStartupRaceTest {
             if (suiteSetting != null) {
                 System.setProperty("catalog.refresh-on-start", suiteSetting);
             }
-        }
-    }
-
-    /** ModelScope's listing (a PUT, as catalog.camel.yaml sends it), once the test lets it go. */
-    static void heldListing(HttpExchange x) throws IOException {
-        x.getRequestBody().readAllBytes();
-        if (!"PUT".equals(x.getRequestMethod())) {
-            x.sendResponseHeaders(404, -1);
-            x.close();
-            return;
-        }
-        awaitLatch(LISTING);
-        x.getResponseHeaders().add("Content-Type", "application/json");
-        x.sendResponseHeaders(200, listingPage.length);
-        try (OutputStream out = x.getResponseBody()) {
-            out.write(listingPage);
         }
     }
 

@@ -8,15 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.toploras.support.Browser;
 import dev.toploras.support.CatalogFixture;
 import dev.toploras.support.Listings;
 import dev.toploras.support.ServedPage;
 import dev.toploras.support.Stubs;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +56,7 @@ class WebStartupRefreshTest {
         }
         listingPage = Listings.page(6, records).getBytes(StandardCharsets.UTF_8);
         listing = Stubs.jdkServer("held-listing");
-        listing.createContext("/api/v1/dolphin/models", WebStartupRefreshTest::heldListing);
+        listing.createContext("/api/v1/dolphin/models", Stubs.heldListing(listingPage, SEEN, LISTING_CALLS));
         listing.start();
         wm.stubFor(get(urlPathMatching("/c/.*")).willReturn(aResponse().withHeader("Content-Type", "image/png")
                 .withBody(CatalogFixture.cover(2, 320, 180)).withFixedDelay(300)));
@@ -85,27 +81,6 @@ class WebStartupRefreshTest {
             if (suiteSetting != null) {
                 System.setProperty("catalog.refresh-on-start", suiteSetting);
             }
-        }
-    }
-
-    /** The listing reply once the page has shown the run (or after 30 s, below the http.timeout set above). */
-    static void heldListing(HttpExchange x) throws IOException {
-        x.getRequestBody().readAllBytes();
-        if (!"PUT".equals(x.getRequestMethod())) { // the listing is a PUT, as catalog.camel.yaml sends it
-            x.sendResponseHeaders(404, -1);
-            x.close();
-            return;
-        }
-        LISTING_CALLS.incrementAndGet();
-        try {
-            SEEN.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        x.getResponseHeaders().add("Content-Type", "application/json");
-        x.sendResponseHeaders(200, listingPage.length);
-        try (OutputStream out = x.getResponseBody()) {
-            out.write(listingPage);
         }
     }
 
