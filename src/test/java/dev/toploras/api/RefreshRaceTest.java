@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.toploras.support.Listings;
+import dev.toploras.support.StartupRefreshSetting;
 import dev.toploras.support.Stubs;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -35,19 +36,14 @@ class RefreshRaceTest {
     WireMockServer wm;
     Stubs.Served served;
 
-    static String suiteSetting;
-
     @BeforeAll
     static void lift() {
-        // the build turns the start-up refresh off for other tests (pom.xml, surefire)
-        suiteSetting = System.clearProperty("catalog.refresh-on-start");
+        StartupRefreshSetting.lift();
     }
 
     @AfterAll
     static void restore() {
-        if (suiteSetting != null) {
-            System.setProperty("catalog.refresh-on-start", suiteSetting);
-        }
+        StartupRefreshSetting.putBack();
     }
 
     @BeforeEach

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.toploras.support.CatalogFixture;
+import dev.toploras.support.StartupRefreshSetting;
 import dev.toploras.support.Stubs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,21 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** The start-up refresh leaves a fresh cache alone: no request, no run (the TTL applies as for the cron). */
 class StartupRefreshTest {
     static WireMockServer wm;
-    static String suiteSetting;
 
     @BeforeAll
     static void lift() {
-        // the build turns the start-up refresh off for other tests (pom.xml, surefire)
-        suiteSetting = System.clearProperty("catalog.refresh-on-start");
+        StartupRefreshSetting.lift();
         wm = Stubs.wireMock();
     }
 
     @AfterAll
     static void restore() {
         wm.stop();
-        if (suiteSetting != null) {
-            System.setProperty("catalog.refresh-on-start", suiteSetting);
-        }
+        StartupRefreshSetting.putBack();
     }
 
     @Test

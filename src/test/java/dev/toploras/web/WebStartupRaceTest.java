@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.toploras.support.Listings;
 import dev.toploras.support.ServedPage;
+import dev.toploras.support.StartupRefreshSetting;
 import dev.toploras.support.Stubs;
 import java.io.IOException;
 import java.net.URI;
@@ -52,12 +53,10 @@ class WebStartupRaceTest {
     static HttpServer proxy;
     static byte[] listingPage;
     static ServedPage page;
-    static String suiteSetting;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        // the build turns the start-up refresh off for every other test (pom.xml, surefire); this one is about it
-        suiteSetting = System.clearProperty("catalog.refresh-on-start");
+        StartupRefreshSetting.lift();
         List<ObjectNode> records = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             records.add(Listings.lora("team" + i, "lora-" + i, 1000 - i * 10, null));
@@ -89,9 +88,7 @@ class WebStartupRaceTest {
                 proxy.stop(0);
             }
             modelScope.stop(0);
-            if (suiteSetting != null) {
-                System.setProperty("catalog.refresh-on-start", suiteSetting);
-            }
+            StartupRefreshSetting.putBack();
         }
     }
 

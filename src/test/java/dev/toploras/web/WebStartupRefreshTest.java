@@ -13,6 +13,7 @@ import dev.toploras.support.Browser;
 import dev.toploras.support.CatalogFixture;
 import dev.toploras.support.Listings;
 import dev.toploras.support.ServedPage;
+import dev.toploras.support.StartupRefreshSetting;
 import dev.toploras.support.Stubs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,12 +43,9 @@ class WebStartupRefreshTest {
     static byte[] listingPage;
     static ServedPage page;
 
-    static String suiteSetting;
-
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        // the build turns the start-up refresh off for every other test (pom.xml, surefire); this one is about it
-        suiteSetting = System.clearProperty("catalog.refresh-on-start");
+        StartupRefreshSetting.lift();
         wm = Stubs.wireMock();
         List<ObjectNode> records = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -78,9 +76,7 @@ class WebStartupRefreshTest {
         } finally {
             listing.stop(0);
             wm.stop();
-            if (suiteSetting != null) {
-                System.setProperty("catalog.refresh-on-start", suiteSetting);
-            }
+            StartupRefreshSetting.putBack();
         }
     }
 
