@@ -62,7 +62,9 @@ class InboxSlowWriterTest {
         Path doc = home.cache().resolve("outputs/text-to-image-synthesis/slow-1.json");
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.isRegularFile(doc)
                 && Json.mapper().readTree(doc.toFile()).path("status").asText().equals("succeeded"));
-        assertThat(home.inbox().resolve(".done/slow.json")).exists();
+        // the file consumer moves the file once the intake's exchange completes; the job may end before that
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(home.inbox().resolve(".done/slow.json"))
+                .exists());
     }
 
     @Test
