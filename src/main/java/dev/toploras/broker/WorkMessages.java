@@ -31,8 +31,6 @@ public final class WorkMessages {
             // the original message only: Jackson's location lines would quote the body and break the one line
             throw new MalformedMessageException("a " + what + " message that is not JSON: "
                     + e.getOriginalMessage().replaceAll("\\s+", " "));
-        } catch (IOException e) {
-            throw new MalformedMessageException("a " + what + " message that cannot be read: " + e.getMessage());
         }
         if (value == null) {
             throw new MalformedMessageException("an empty " + what + " message");
