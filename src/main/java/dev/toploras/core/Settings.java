@@ -14,9 +14,14 @@ public final class Settings {
         this.lookup = lookup;
     }
 
-    /** The configuration as the context resolves it: files, environment variables, overrides; unset keys empty. */
+    /**
+     * The configuration as the context resolves it: files, environment variables, overrides; unset keys empty.
+     * Read as an optional placeholder ({{?key}}, null when unset), not with an empty default ({{key:}}): Camel takes
+     * the text before a colon for the name of a properties function and, finding none registered, searches the
+     * class path for it on every read (docs/benchmarks.md, "configuration reads without a class-path search").
+     */
     public static Settings of(org.apache.camel.CamelContext ctx) {
-        return new Settings(key -> ctx.resolvePropertyPlaceholders("{{" + key + ":}}"));
+        return new Settings(key -> ctx.resolvePropertyPlaceholders("{{?" + key + "}}"));
     }
 
     public String text(String key) {

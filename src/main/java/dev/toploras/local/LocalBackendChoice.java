@@ -1,5 +1,6 @@
 package dev.toploras.local;
 
+import dev.toploras.core.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.spi.PropertiesFunction;
@@ -24,11 +25,11 @@ public final class LocalBackendChoice implements PropertiesFunction, CamelContex
             throw new IllegalArgumentException("{{local:" + remainder + "}}: the only local: placeholder is "
                     + "{{local:backend}}");
         }
-        String named = ctx.resolvePropertyPlaceholders("{{local.backend:}}").trim();
+        String named = Settings.of(ctx).text("local.backend");
         if (!named.isEmpty()) {
             return named;
         }
-        return ctx.resolvePropertyPlaceholders("{{local.url:}}").isBlank() ? "preview" : "openai";
+        return Settings.of(ctx).text("local.url").isEmpty() ? "preview" : "openai";
     }
 
     @Override

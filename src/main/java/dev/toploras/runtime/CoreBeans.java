@@ -52,7 +52,7 @@ public final class CoreBeans implements CamelConfiguration {
     /** Settings read through Camel's properties, so env vars, home properties and --set all apply. */
     @BindToRegistry("settings")
     public Settings settings(CamelContext ctx) {
-        return new Settings(key -> ctx.resolvePropertyPlaceholders("{{" + key + ":}}"));
+        return Settings.of(ctx);
     }
 
     /** Reachability of every camel-http call, for /api/health (it wraps every camel-http step, so no route must report it). */

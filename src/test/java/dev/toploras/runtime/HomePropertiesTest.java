@@ -38,6 +38,17 @@ class HomePropertiesTest {
     }
 
     @Test
+    void should_read_an_unset_key_as_empty_and_a_value_that_names_other_keys_as_what_they_resolve_to() {
+        Settings settings = TopLorasRuntime.settingsWithoutStarting(new Home(home),
+                java.util.Map.of("modelscope.base-url", "http://mirror.example/", "local.url", ""));
+
+        assertThat(settings.text("no.such.key")).isEmpty();
+        assertThat(settings.text("local.url")).as("a key set to nothing").isEmpty();
+        // catalog.listing-url={{url:modelscope.base-url}}/api/v1/dolphin/models: a function and a nested key
+        assertThat(settings.text("catalog.listing-url")).isEqualTo("http://mirror.example/api/v1/dolphin/models");
+    }
+
+    @Test
     void should_fail_the_started_runtime_on_a_bad_key_in_the_home_properties() throws Exception {
         // Before the user's file was put first, the bundled covers.concurrency=8 won and this fetch went out.
         Files.writeString(home.resolve("application.properties"), "covers.concurrency=0\n");
