@@ -83,6 +83,11 @@ public final class CdsTraining {
             for (String name : List.of("MODELSCOPE_API_TOKEN", "TOP_LORAS_HOME", "TOP_LORAS_JAVA_OPTS")) {
                 pb.environment().remove(name);
             }
+            if (kind.equals("serve")) {
+                // An archive holds classes, not compiled code, and serves a JVM on C2 and G1 as well (checked with
+                // -Xlog:cds): the training serve, a few seconds long, runs on C1 and the serial GC for less CPU.
+                pb.environment().put("TOP_LORAS_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+            }
             Process p = pb.start();
             try {
                 if (kind.equals("serve")) {
