@@ -290,14 +290,20 @@ async function followRun(runId) {
 
 /**
  * A refresh already running for the task (`serve` refreshes a missing or stale cache at start): follow it. One that
- * ended between the leaderboard's load and this look has left a cache the page has not shown yet: load it.
+ * ended between the leaderboard's load and this look has left a cache the page has not shown yet: load it. With
+ * nothing cached and no refresh running, the start-up one may not have begun yet (it starts half a second after the
+ * server): look again once a second, `looks` times in all.
  */
-async function followRunningRefresh() {
+async function followRunningRefresh(looks = 10) {
   try {
     const { runs } = await get('/api/v1/runs' + query({ kind: 'refresh', limit: 20 }));
     const run = (runs || []).find((r) => !view.task || !r.params || !r.params.task || r.params.task === view.task);
     if (run && run.state === 'running') await followRun(run.run_id);
     else if (run && run.state.startsWith('completed') && !view.records.length) await load(view.task);
+    else if (!view.records.length && looks > 1) {
+      // a run the Refresh button started is followed already: the button stays disabled while it is
+      setTimeout(() => $('#refresh').disabled || followRunningRefresh(looks - 1), 1000);
+    }
   } catch (e) {
     // the page works without it: the Refresh button still shows a run's progress
   }
@@ -348,7 +354,7 @@ function init() {
   $('#history-reload').addEventListener('click', () => loadHistory($('#history')));
   initStudio({ getShortlist: shortlisted, onJobsChanged: () => loadHistory($('#history')) });
 
-  load(new URLSearchParams(location.search).get('task') || '').then(followRunningRefresh);
+  load(new URLSearchParams(location.search).get('task') || '').then(() => followRunningRefresh());
   loadHistory($('#history'));
 }
 
