@@ -43,15 +43,29 @@ public final class CdsTraining {
 
     public static void main(String[] args) {
         Path project = Paths.get(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        for (String kind : List.of("fetch", "serve")) {
-            long t0 = System.nanoTime();
+        // Side by side, serve (the longer) first: most of a training is one thread, the JVM writing its archive at
+        // exit, so two overlap on two cores (15.3 s one after the other, 13.3 s side by side).
+        List<Thread> runs = List.of(new Thread(() -> report(project, "serve"), "cds-serve"),
+                new Thread(() -> report(project, "fetch"), "cds-fetch"));
+        runs.forEach(Thread::start);
+        for (Thread t : runs) {
             try {
-                String outcome = train(project, kind);
-                System.out.printf(Locale.ROOT, "[cds] %s: %s (%.1f s)%n", kind, outcome, (System.nanoTime() - t0) / 1e9);
-            } catch (Exception | LinkageError e) {
-                System.out.println("[cds] " + kind + ": no class-data-sharing archive made (" + e
-                        + "); bin/top-loras works without one");
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
+        }
+    }
+
+    private static void report(Path project, String kind) {
+        long t0 = System.nanoTime();
+        try {
+            String outcome = train(project, kind);
+            System.out.printf(Locale.ROOT, "[cds] %s: %s (%.1f s)%n", kind, outcome, (System.nanoTime() - t0) / 1e9);
+        } catch (Exception | LinkageError e) {
+            System.out.println("[cds] " + kind + ": no class-data-sharing archive made (" + e
+                    + "); bin/top-loras works without one");
         }
     }
 
