@@ -13,9 +13,9 @@ import dev.toploras.support.ServedPage;
 import dev.toploras.support.Stubs;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,10 +37,8 @@ class WebStartupLateRefreshTest {
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         wm = Stubs.wireMock();
-        List<ObjectNode> records = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            records.add(Listings.lora("team" + i, "lora-" + i, 1000 - i * 10, null));
-        }
+        List<ObjectNode> records = IntStream.range(0, 4)
+                .mapToObj(i -> Listings.lora("team" + i, "lora-" + i, 1000 - i * 10, null)).toList();
         wm.stubFor(put(urlPathEqualTo("/api/v1/dolphin/models")).willReturn(okJson(Listings.page(4, records))));
         page = ServedPage.start(dir, Map.of(
                 "catalog.refresh-cron", "0 0 0 1 1 ? 2099",
@@ -49,11 +47,8 @@ class WebStartupLateRefreshTest {
 
     @AfterAll
     static void stop() {
-        try {
-            ServedPage.close(page);
-        } finally {
-            wm.stop();
-        }
+        wm.stop(); // the refresh has ended by now: nothing calls ModelScope any more
+        ServedPage.close(page);
     }
 
     @Test
