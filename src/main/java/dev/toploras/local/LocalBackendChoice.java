@@ -25,11 +25,12 @@ public final class LocalBackendChoice implements PropertiesFunction, CamelContex
             throw new IllegalArgumentException("{{local:" + remainder + "}}: the only local: placeholder is "
                     + "{{local:backend}}");
         }
-        String named = Settings.of(ctx).text("local.backend");
+        Settings settings = Settings.of(ctx);
+        String named = settings.text("local.backend");
         if (!named.isEmpty()) {
             return named;
         }
-        return Settings.of(ctx).text("local.url").isEmpty() ? "preview" : "openai";
+        return settings.text("local.url").isEmpty() ? "preview" : "openai";
     }
 
     @Override
